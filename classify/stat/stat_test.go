@@ -1,0 +1,52 @@
+package stat
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestFeatures(t *testing.T) {
+	got := Features("挂证 3万/年a1", nil, map[string]struct{}{})
+	want := []string{"挂证", "0万", "年a", "a0"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Features = %q, want %q", got, want)
+	}
+}
+
+func TestTrainSeparatesAndIsDeterministic(t *testing.T) {
+	ex := []Example{
+		{"高价收一建市政不坐班唯一社保", true},
+		{"长期收二建机电挂证三万一年", true},
+		{"求挂二建建筑本人证书不坐班", true},
+		{"收一建挂证社保可处理", true},
+		{"招聘施工员要求常驻项目部五险一金", false},
+		{"诚聘项目经理需到岗月薪一万五险一金", false},
+		{"住建厅关于挂证专项整治的通知", false},
+		{"项目部招聘资料员五险一金双休", false},
+	}
+	m1, m2 := Train(ex, TrainOptions{}), Train(ex, TrainOptions{})
+	b1, _ := m1.Marshal()
+	b2, _ := m2.Marshal()
+	if string(b1) != string(b2) {
+		t.Fatal("training is not deterministic")
+	}
+	seen := map[string]struct{}{}
+	pAd, top := m1.Score(Features("急收一建市政，不坐班，社保可处理", nil, seen))
+	pJob, _ := m1.Score(Features("招聘资料员，常驻项目部，五险一金", nil, seen))
+	if pAd < 0.7 || pJob > 0.3 {
+		t.Fatalf("p(ad) = %.2f, p(job) = %.2f", pAd, pJob)
+	}
+	if len(top) == 0 {
+		t.Fatal("no top features for an ad")
+	}
+	m3, err := Load(b1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p3, _ := m3.Score(Features("急收一建市政，不坐班，社保可处理", nil, seen)); p3 != pAd {
+		t.Fatalf("loaded model scores %.4f, trained %.4f", p3, pAd)
+	}
+	if _, err := Load([]byte(`{"version":9}`)); err == nil {
+		t.Fatal("want error for unknown version")
+	}
+}
