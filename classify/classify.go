@@ -1,0 +1,413 @@
+package classify
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/guazheng/guazheng"
+	"github.com/guazheng/guazheng/classify/ac"
+	"github.com/guazheng/guazheng/classify/normalize"
+	"github.com/guazheng/guazheng/classify/stat"
+)
+
+// maxSpans bounds the spans reported per rule.
+const maxSpans = 8
+
+// span is a byte range; in candidates it is in normalised text, once a rule
+// has fired it is in the original "title\ntext" string.
+type span struct{ s, e int }
+
+// run is the per-call state of one classification.
+type run struct {
+	e       *Engine
+	t       *normalize.Text
+	matches []ac.Match
+	cands   [][]span // keyword candidates per rule (normalised offsets)
+	nearA   [][]span
+	nearB   [][]span
+	gate    []bool
+	poss    []bool
+	fired   []bool
+	spans   [][]span // original offsets per fired rule
+	bounds  map[span][]int
+	ents    guazheng.Entities
+	prob    float64
+	top     []string
+}
+
+// Classify implements guazheng.Classifier.
+func (e *Engine) Classify(title, text string) guazheng.Verdict {
+	return e.classify(title, text, false)
+}
+
+// ClassifyFull evaluates every rule, even when the post cannot reach the
+// threshold; evaluations and inline tests use it to see every rule that fires.
+func (e *Engine) ClassifyFull(title, text string) guazheng.Verdict {
+	return e.classify(title, text, true)
+}
+
+func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
+	n := len(e.rules)
+	r := &run{
+		e:     e,
+		t:     e.norm.Normalize(title + "\n" + text),
+		cands: make([][]span, n),
+		nearA: make([][]span, n),
+		nearB: make([][]span, n),
+		gate:  make([]bool, n),
+		poss:  make([]bool, n),
+		fired: make([]bool, n),
+		spans: make([][]span, n),
+	}
+	norm := r.t.Norm
+	r.matches = e.auto.FindAll(nil, norm)
+	for _, m := range r.matches {
+		for _, u := range e.uses[m.ID] {
+			sp := span{m.Start, m.End}
+			switch u.part {
+			case partKeyword:
+				r.cands[u.rule] = append(r.cands[u.rule], sp)
+			case partNearA:
+				r.nearA[u.rule] = append(r.nearA[u.rule], sp)
+			case partNearB:
+				r.nearB[u.rule] = append(r.nearB[u.rule], sp)
+			case partGate:
+				r.gate[u.rule] = true
+			}
+		}
+	}
+	r.extract()
+	v := guazheng.Verdict{RuleSet: e.Version()}
+	if !full && r.bound() < e.Threshold() {
+		r.finishEntities(&v, title)
+		return v
+	}
+	for i := range e.rules {
+		r.evalRule(i)
+	}
+	var byRole = map[guazheng.Role]float64{}
+	for i := range e.rules {
+		if !r.fired[i] {
+			continue
+		}
+		cr := &e.rules[i]
+		fr := guazheng.FiredRule{
+			Rule:        cr.r.Name,
+			Score:       cr.r.Score,
+			Description: cr.r.Description,
+			Role:        cr.r.Role,
+			Spans:       r.fieldSpans(r.spans[i], title),
+		}
+		if cr.band != nil {
+			fr.Description = fmt.Sprintf("%s（模型概率 %.2f；特征：%s）", cr.r.Description, r.prob, strings.Join(r.top, "、"))
+		}
+		v.Score += cr.r.Score
+		if cr.r.Role != "" {
+			// A scoring rule votes with its score, a sub-rule with 1.
+			byRole[cr.r.Role] += max(cr.r.Score, 0) + b2f(cr.r.Score == 0)
+		}
+		v.Rules = append(v.Rules, fr)
+	}
+	v.Score = round2(v.Score)
+	v.Flagged = v.Score >= e.Threshold()
+	if v.Flagged {
+		v.Role = pickRole(byRole)
+	}
+	r.finishEntities(&v, title)
+	return v
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func round2(f float64) float64 {
+	if f < 0 {
+		return -round2(-f)
+	}
+	return float64(int64(f*100+0.5)) / 100
+}
+
+// pickRole takes the role with the most score; ties go to broker, then buyer.
+func pickRole(by map[guazheng.Role]float64) guazheng.Role {
+	best := guazheng.RoleBroker
+	bestScore := 0.0
+	for _, role := range []guazheng.Role{guazheng.RoleBroker, guazheng.RoleBuyer, guazheng.RoleSeller} {
+		if by[role] > bestScore {
+			best, bestScore = role, by[role]
+		}
+	}
+	return best
+}
+
+// bound is the highest score the post could still reach: the sum of the
+// positive scores of every rule that could fire.
+func (r *run) bound() float64 {
+	e := r.e
+	total := 0.0
+	maxBand := 0.0
+	for i := range e.rules {
+		cr := &e.rules[i]
+		switch {
+		case cr.band != nil:
+			r.poss[i] = true
+			if cr.r.Score > maxBand {
+				maxBand = cr.r.Score
+			}
+			continue
+		case cr.kind == kindKeywords:
+			r.poss[i] = len(r.cands[i]) > 0
+		case cr.kind == kindNear:
+			r.poss[i] = (len(r.nearA[i]) > 0 || r.anyFact(cr.nearFactsA)) && (len(r.nearB[i]) > 0 || r.anyFact(cr.nearFactsB))
+		case cr.kind == kindRegex:
+			r.poss[i] = !cr.gated || r.gate[i]
+		case cr.kind == kindFact:
+			r.poss[i] = r.fact(cr.r.Fact) != nil
+		case cr.kind == kindExpr:
+			r.poss[i] = cr.exprIdx.possible(r.poss)
+		}
+		if r.poss[i] && cr.r.Score > 0 {
+			total += cr.r.Score
+		}
+	}
+	return total + maxBand
+}
+
+func (r *run) evalRule(i int) {
+	e := r.e
+	cr := &e.rules[i]
+	norm := r.t.Norm
+	var got []span // normalised offsets
+	switch {
+	case cr.band != nil:
+		if r.top == nil && r.prob == 0 {
+			seen := map[string]struct{}{}
+			r.prob, r.top = e.model.Score(stat.Features(norm, nil, seen))
+		}
+		if r.prob >= cr.band.Min && r.prob < cr.band.Max {
+			r.fired[i] = true
+		}
+		return
+	case cr.kind == kindKeywords:
+		for _, c := range r.cands[i] {
+			if !cr.words || r.onBoundaries(c) {
+				got = append(got, c)
+			}
+		}
+	case cr.kind == kindNear:
+		r.near(i, cr)
+		return
+	case cr.kind == kindRegex:
+		if cr.gated && !r.gate[i] {
+			return
+		}
+		for _, re := range cr.regex {
+			for _, loc := range re.FindAllStringIndex(norm, maxSpans) {
+				got = append(got, span{loc[0], loc[1]})
+			}
+		}
+	case cr.kind == kindFact:
+		sp := r.fact(cr.r.Fact)
+		if sp == nil {
+			return
+		}
+		r.fired[i] = true
+		r.spans[i] = sp
+		return
+	case cr.kind == kindExpr:
+		if !cr.exprIdx.eval(r.fired) {
+			return
+		}
+		r.fired[i] = true
+		var sp []span
+		for _, ref := range cr.exprIdx.positiveRefs(r.fired, nil) {
+			sp = append(sp, r.spans[ref]...)
+		}
+		r.spans[i] = dedupeSpans(sp)
+		return
+	}
+	if len(got) == 0 {
+		return
+	}
+	r.fired[i] = true
+	sp := make([]span, 0, len(got))
+	for _, g := range got {
+		s, e := r.t.OrigRange(g.s, g.e)
+		sp = append(sp, span{s, e})
+	}
+	r.spans[i] = dedupeSpans(sp)
+}
+
+// near fires rule i when a term of A and a term of B stand at most Within
+// characters apart. Candidates become original spans first (after the
+// word-boundary check), so "$fact" terms — the spans of an extracted entity —
+// mix with keyword terms; the gap counts the original characters between them.
+func (r *run) near(i int, cr *crule) {
+	side := func(cands []span, facts []string) []span {
+		var out []span
+		for _, c := range cands {
+			if cr.words && !r.onBoundaries(c) {
+				continue
+			}
+			s, e := r.t.OrigRange(c.s, c.e)
+			out = append(out, span{s, e})
+		}
+		for _, f := range facts {
+			out = append(out, r.fact(f)...)
+		}
+		return out
+	}
+	as := side(r.nearA[i], cr.nearFactsA)
+	if len(as) == 0 {
+		return
+	}
+	bs := side(r.nearB[i], cr.nearFactsB)
+	orig := r.t.Orig
+	var out []span
+	for _, a := range as {
+		for _, b := range bs {
+			if a.s < b.e && b.s < a.e {
+				continue // the same or overlapping text
+			}
+			var gap int
+			switch {
+			case a.e <= b.s:
+				gap = utf8.RuneCountInString(orig[a.e:b.s])
+			case cr.r.Near.Ordered:
+				continue
+			default:
+				gap = utf8.RuneCountInString(orig[b.e:a.s])
+			}
+			if gap > cr.r.Near.Within {
+				continue
+			}
+			out = append(out, a, b)
+		}
+		if len(out) >= 2*maxSpans {
+			break
+		}
+	}
+	if len(out) > 0 {
+		r.fired[i] = true
+		r.spans[i] = dedupeSpans(out)
+	}
+}
+
+func (r *run) anyFact(names []string) bool {
+	for _, n := range names {
+		if r.fact(n) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// onBoundaries reports whether the normalised span starts and ends where
+// words start and end, segmenting only the sentence around it.
+func (r *run) onBoundaries(c span) bool {
+	norm := r.t.Norm
+	a, b := sentence(norm, c.s, c.e)
+	key := span{a, b}
+	if r.bounds == nil {
+		r.bounds = map[span][]int{}
+	}
+	bs, ok := r.bounds[key]
+	if !ok {
+		bs = r.e.seg.Boundaries(nil, norm[a:b])
+		for i := range bs {
+			bs[i] += a
+		}
+		r.bounds[key] = bs
+	}
+	has := func(x int) bool {
+		i := sort.SearchInts(bs, x)
+		return i < len(bs) && bs[i] == x
+	}
+	return has(c.s) && has(c.e)
+}
+
+// sentence returns the clause around [s,e): up to the nearest punctuation or
+// line break on each side, at most 48 characters away.
+func sentence(norm string, s, e int) (int, int) {
+	a := s
+	for n := 0; a > 0 && n < 48; n++ {
+		r, size := utf8.DecodeLastRuneInString(norm[:a])
+		if isClauseBreak(r) {
+			break
+		}
+		a -= size
+	}
+	b := e
+	for n := 0; b < len(norm) && n < 48; n++ {
+		r, size := utf8.DecodeRuneInString(norm[b:])
+		if isClauseBreak(r) {
+			break
+		}
+		b += size
+	}
+	return a, b
+}
+
+func isClauseBreak(r rune) bool {
+	switch r {
+	case '\n', '\r', ' ', '\t', '。', '，', '！', '？', '；', '：', '、', ',', '!', '?', ';', ':',
+		'(', ')', '（', '）', '【', '】', '[', ']', '「', '」', '《', '》', '"', '“', '”', '|', '/':
+		return true
+	}
+	return false
+}
+
+func dedupeSpans(sp []span) []span {
+	if len(sp) == 0 {
+		return nil
+	}
+	sort.Slice(sp, func(i, j int) bool {
+		if sp[i].s != sp[j].s {
+			return sp[i].s < sp[j].s
+		}
+		return sp[i].e < sp[j].e
+	})
+	out := sp[:1]
+	for _, x := range sp[1:] {
+		if x != out[len(out)-1] {
+			out = append(out, x)
+		}
+	}
+	if len(out) > maxSpans {
+		out = out[:maxSpans]
+	}
+	return out
+}
+
+// fieldSpans turns spans of "title\ntext" into spans of the original fields.
+func (r *run) fieldSpans(sp []span, title string) []guazheng.Span {
+	if len(sp) == 0 {
+		return nil
+	}
+	orig := r.t.Orig
+	tl := len(title)
+	out := make([]guazheng.Span, 0, len(sp))
+	for _, x := range sp {
+		s, e := x.s, x.e
+		if s < tl {
+			if e > tl {
+				e = tl
+			}
+			out = append(out, guazheng.Span{Field: "title", Start: s, End: e, Text: orig[s:e]})
+			continue
+		}
+		if s == tl {
+			s++
+		}
+		if e <= s {
+			continue
+		}
+		out = append(out, guazheng.Span{Field: "text", Start: s - tl - 1, End: e - tl - 1, Text: orig[s:e]})
+	}
+	return out
+}

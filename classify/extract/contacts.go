@@ -1,0 +1,525 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/guazheng/guazheng"
+	"github.com/guazheng/guazheng/classify/normalize"
+)
+
+// found is a contact with its normalised span, before mapping.
+type found struct {
+	kind       guazheng.ContactKind
+	value      string
+	s, e       int
+	obfuscated bool
+}
+
+// Contacts finds phone numbers, WeChat ids, QQ numbers, e-mail addresses and
+// company names, in order of appearance, deduplicated by kind and value.
+//
+//   - Phones: mobiles 1[3-9]x… (11 digits, optional 86/+86/0086), landlines
+//     (0 + area code + 7–8 digits; brackets and dashes dropped), 400/800
+//     numbers; digits in any script, split by spaces, dashes, dots, brackets
+//     or emoji. Value: ASCII digits. Obfuscated unless written in plain ASCII
+//     digits grouped as usual (13800138000, 138 0013 8000, 0371-65432100,
+//     (0371)65432100, 400-820-8820).
+//   - WeChat: an id [a-z][-_a-z0-9]{5,19} or a phone number after a cue (微信,
+//     薇信, v, vx, wx, 绿泡泡, +v …); a phone followed by 微信同号 / 同v is a
+//     WeChat id too. Obfuscated when the cue is a disguise (anything but
+//     微信/微信号/wechat/weixin) or the id was written in odd characters.
+//   - QQ: 5–11 digits (any script) after qq, 扣扣, 企鹅, 球球, q, qq群, 群号 …;
+//     also the digits of a numeric @qq.com address. A mobile-like number right
+//     after a QQ-only cue is reported as QQ, not as a phone.
+//   - E-mail: name@domain, and the disguises name#domain, name(at)domain,
+//     name艾特domain, name at domain, with (dot)/点 for dots (known top-level
+//     domains only for disguised forms). Value lower-cased, with @ and dots.
+//   - Company: names ending in 有限公司, 集团, 人力资源服务中心, 人才网, 事务所,
+//     工作室, 资质代办 … with leading verbs and prepositions trimmed.
+func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
+	s := t.Norm
+	var all []found
+
+	emails := findEmails(t)
+	all = append(all, emails...)
+	inEmail := func(p int) bool {
+		for _, f := range emails {
+			if f.kind == guazheng.ContactEmail && p >= f.s && p < f.e {
+				return true
+			}
+		}
+		return false
+	}
+
+	qqs, qqOnly := findQQ(t, inEmail)
+	all = append(all, qqs...)
+
+	phones := findPhones(t, qqOnly, inEmail)
+	for _, p := range phones {
+		all = append(all, found{kind: guazheng.ContactPhone, value: p.value, s: p.s, e: p.e, obfuscated: p.obfuscated})
+	}
+	all = append(all, findWeChat(t, phones, inEmail)...)
+	// a phone followed by "QQ同号" is a QQ number too
+	for _, p := range phones {
+		if sameNumberCue(s, p.e, qqSameCues) {
+			all = append(all, found{kind: guazheng.ContactQQ, value: p.value, s: p.s, e: p.e, obfuscated: p.obfuscated})
+		}
+	}
+	all = append(all, findCompanies(t)...)
+
+	byStart(all, func(f found) int { return f.s })
+	seen := map[string]bool{}
+	out := []guazheng.Contact{}
+	for _, f := range all {
+		key := string(f.kind) + "\x00" + f.value
+		if f.value == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, guazheng.Contact{Kind: f.kind, Value: f.value, Obfuscated: f.obfuscated, Span: span(t, f.s, f.e)})
+	}
+	return out
+}
+
+// ---------------------------------------------------------------- cues
+
+// cue is a word that announces a contact detail.
+type cue struct {
+	text  string
+	latin bool // made of ASCII letters: needs word boundaries
+	plain bool // the undisguised form
+}
+
+func cues(plain []string, disguised ...string) []cue {
+	var out []cue
+	add := func(w string, p bool) {
+		latin := true
+		for _, r := range w {
+			if !isASCIILetter(r) {
+				latin = false
+			}
+		}
+		out = append(out, cue{text: w, latin: latin, plain: p})
+	}
+	for _, w := range plain {
+		add(w, true)
+	}
+	for _, w := range disguised {
+		add(w, false)
+	}
+	return out
+}
+
+var weChatCues = cues([]string{"微信号", "微信", "wechat", "weixin"},
+	"薇信号", "薇信", "威信号", "威信", "徽信", "维信", "唯信", "v信", "微x", "威x", "vx号", "wx号", "v号",
+	"微号", "薇号", "加v", "+v", "扣v", "绿泡泡", "vx", "wx", "v", "微", "薇", "威", "卫星号")
+
+var qqCues = cues([]string{"qq号码", "qq号", "qq群", "qq"},
+	"q群", "q号", "扣扣号", "扣扣群", "扣扣", "企鹅号", "企鹅群", "企鹅", "球球号", "球球", "抠抠", "群号", "q",
+	"扣", "群", "群主", "进群", "加群")
+
+// fillers may stand between a cue and its value (微信同号：, 微信号码:, VX: …).
+var cueFillers = []string{
+	"号码", "账号", "号", "id", "同号", "同步", "同上", "同", "电话", "手机", "联系", "搜索", "搜", "是", "为", "加",
+	"我", "信", "详聊", "私聊", "详细聊", "咨询", "了解", "沟通",
+	":", " ", "=", "-", "(", ")", "[", "]", "【", "】", "/", "、", "\"", "“", "”", "'",
+}
+
+// cueIndex finds cues quickly.
+type cueIndex struct {
+	words *wordSet
+	cues  map[string]cue
+}
+
+func newCueIndex(list []cue) *cueIndex {
+	ci := &cueIndex{cues: map[string]cue{}}
+	var words []string
+	for _, c := range list {
+		ci.cues[c.text] = c
+		words = append(words, c.text)
+	}
+	ci.words = newWordSet(words...)
+	return ci
+}
+
+// matchCue returns the longest cue of the index at s[p:], with word
+// boundaries for Latin cues (a shorter cue is tried when a longer one fails).
+func matchCue(s string, p int, ci *cueIndex) (cue, bool) {
+	w, ok := ci.words.at(s, p)
+	if !ok {
+		return cue{}, false
+	}
+	c := ci.cues[w]
+	if c.latin {
+		if r, _ := runeBefore(s, p); isASCIIAlnum(r) {
+			return cue{}, false
+		}
+	}
+	return c, true
+}
+
+var fillerSet = newWordSet(cueFillers...)
+
+// afterCue skips the fillers after a cue; it returns where the value starts,
+// whether a separator or filler was skipped, and whether a phone-ish filler
+// (电话, 手机) or a cue of another kind was among them.
+func afterCue(s string, q int, other *cueIndex) (int, bool, bool) {
+	sep, mixed := false, false
+	for k := 0; k < 6; k++ {
+		if w, ok := fillerSet.at(s, q); ok {
+			if w == "电话" || w == "手机" {
+				mixed = true
+			}
+			q += len(w)
+			sep = true
+			continue
+		}
+		if c, ok := matchCue(s, q, other); ok && len(c.text) > 1 {
+			q += len(c.text)
+			sep, mixed = true, true
+			continue
+		}
+		// a short label ending in a colon: 加微信详细聊：id
+		p, k := q, 0
+		for ; k < 5; k++ {
+			r, n := runeAt(s, p)
+			if !isHan(r) {
+				break
+			}
+			p += n
+		}
+		if r, n := runeAt(s, p); k > 0 && r == ':' {
+			q, sep = p+n, true
+			continue
+		}
+		break
+	}
+	return q, sep, mixed
+}
+
+var (
+	weChatIndex = newCueIndex(weChatCues)
+	qqIndex     = newCueIndex(qqCues)
+)
+
+// ---------------------------------------------------------------- WeChat
+
+// idStopWords are never WeChat ids even after a cue.
+var idStopWords = map[string]bool{
+	"wechat": true, "weixin": true, "qqcom": true, "mobile": true, "phone": true, "number": true, "online": true,
+	"service": true, "contact": true, "hotline": true, "version": true,
+}
+
+// readID reads a WeChat id [a-z][-_a-z0-9]{5,19} at s[p:].
+func readID(s string, p int) (int, bool) {
+	if p >= len(s) || !(s[p] >= 'a' && s[p] <= 'z') {
+		return p, false
+	}
+	i := p + 1
+	for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] == '_' || s[i] == '-') {
+		i++
+	}
+	// a trailing dash or underscore is punctuation, not part of the id
+	for i > p+1 && (s[i-1] == '-' || s[i-1] == '_') {
+		i--
+	}
+	n := i - p
+	if n < 6 || n > 20 || idStopWords[s[p:i]] {
+		return p, false
+	}
+	if r, _ := runeAt(s, i); r == '@' || r == '#' || r == '.' && i+1 < len(s) && isASCIIAlnum(rune(s[i+1])) {
+		return p, false // an e-mail address or a domain
+	}
+	return i, true
+}
+
+// readSpacedID reads an id written one character at a time (s h z 2 0 2 3):
+// at least six single letters or digits, each followed by the same
+// separator, starting with a letter.
+func readSpacedID(s string, p int) (string, int, bool) {
+	if p+1 >= len(s) || !(s[p] >= 'a' && s[p] <= 'z') {
+		return "", p, false
+	}
+	sep := s[p+1]
+	if sep != ' ' && sep != '.' && sep != '-' && sep != '_' {
+		return "", p, false
+	}
+	var id []byte
+	i := p
+	for i < len(s) && isASCIIAlnum(rune(s[i])) {
+		if i+1 < len(s) && isASCIIAlnum(rune(s[i+1])) {
+			return "", p, false // a longer token: not one character at a time
+		}
+		id = append(id, s[i])
+		end := i + 1
+		if end+1 < len(s) && s[end] == sep && isASCIIAlnum(rune(s[end+1])) {
+			i = end + 1
+			continue
+		}
+		i = end
+		break
+	}
+	if len(id) < 6 || len(id) > 20 {
+		return "", p, false
+	}
+	return string(id), i, true
+}
+
+func findWeChat(t *normalize.Text, phones []phoneFound, inEmail func(int) bool) []found {
+	s := t.Norm
+	var out []found
+	phoneAt := map[int]phoneFound{}
+	for _, p := range phones {
+		phoneAt[p.s] = p
+		// a "+" or "(" may have been included before the digits
+		if r, n := runeAt(s, p.s); r == '+' || r == '(' {
+			phoneAt[p.s+n] = p
+		}
+	}
+	for p := 0; p < len(s); p++ {
+		if s[p]&0xC0 == 0x80 {
+			continue // inside a rune
+		}
+		c, ok := matchCue(s, p, weChatIndex)
+		if !ok {
+			continue
+		}
+		q, sep, _ := afterCue(s, p+len(c.text), qqIndex)
+		if c.latin && !sep {
+			// "vip", "vxabc": a Latin cue must be set apart from an id
+			if r, _ := runeAt(s, q); isASCIILetter(r) {
+				continue
+			}
+		}
+		if !c.latin && len(c.text) <= 3 && !sep {
+			// 微/薇/威 alone must be followed by the value directly
+			if r, _ := runeAt(s, q); !isASCIIAlnum(r) {
+				if _, _, _, ok := digitAt(s, q); !ok {
+					continue
+				}
+			}
+		}
+		if inEmail(q) {
+			continue
+		}
+		if id, end, ok := readSpacedID(s, q); ok {
+			out = append(out, found{kind: guazheng.ContactWeChat, value: id, s: q, e: end, obfuscated: true})
+			p = end - 1
+			continue
+		}
+		if end, ok := readID(s, q); ok {
+			out = append(out, found{kind: guazheng.ContactWeChat, value: s[q:end], s: q, e: end,
+				obfuscated: !c.plain || t.NormChanged(q, end) || t.NormChanged(p, p+len(c.text))})
+			p = end - 1
+			continue
+		}
+		if ph, ok := phoneAt[q]; ok {
+			out = append(out, found{kind: guazheng.ContactWeChat, value: ph.value, s: ph.s, e: ph.e,
+				obfuscated: !c.plain || ph.obfuscated || t.NormChanged(p, p+len(c.text))})
+			p = ph.e - 1
+		}
+	}
+	for _, ph := range phones {
+		if sameNumberCue(s, ph.e, weChatSameCues) {
+			out = append(out, found{kind: guazheng.ContactWeChat, value: ph.value, s: ph.s, e: ph.e, obfuscated: ph.obfuscated})
+		}
+	}
+	return out
+}
+
+// After a phone number, these say that the WeChat (or QQ) id is the same.
+var (
+	weChatSameCues = newWordSet(
+		"微信同号", "薇信同号", "威信同号", "徽信同号", "v信同号", "vx同号", "wx同号", "v同号", "微同号", "薇同号",
+		"同微信", "同薇信", "同vx", "同wx", "同v", "同微", "同薇", "微信同步", "微信同", "加微信同号", "可加微信",
+		"可加v", "也是微信", "即微信", "是微信", "微信也是",
+	)
+	qqSameCues = newWordSet("qq同号", "扣扣同号", "同qq", "同扣扣")
+)
+
+// sameNumberCue reports whether one of words follows a number that ends at
+// s[:q] (brackets, spaces and simple punctuation may come between).
+func sameNumberCue(s string, q int, words *wordSet) bool {
+	for k := 0; k < 4; k++ {
+		r, n := runeAt(s, q)
+		if r == ' ' || r == '(' || r == '[' || r == '【' || r == ',' || r == '/' || r == '、' || r == '-' || r == ':' || r == '，' {
+			q += n
+			continue
+		}
+		break
+	}
+	_, ok := words.at(s, q)
+	return ok
+}
+
+// ---------------------------------------------------------------- QQ
+
+func findQQ(t *normalize.Text, inEmail func(int) bool) ([]found, map[int]bool) {
+	s := t.Norm
+	var out []found
+	only := map[int]bool{}
+	for p := 0; p < len(s); p++ {
+		if s[p]&0xC0 == 0x80 {
+			continue // inside a rune
+		}
+		c, ok := matchCue(s, p, qqIndex)
+		if !ok {
+			continue
+		}
+		q, sep, mixed := afterCue(s, p+len(c.text), weChatIndex)
+		if !c.latin && len(c.text) <= 3 {
+			// 扣, 群 alone must be followed by the number directly
+			q, sep = p+len(c.text), false
+			if _, _, _, ok := digitAt(s, q); !ok {
+				continue
+			}
+		}
+		if c.latin && !sep {
+			if r, _ := runeAt(s, q); !isASCIIDigit(r) {
+				if _, _, _, ok := digitAt(s, q); !ok {
+					continue
+				}
+			}
+		}
+		if inEmail(q) {
+			continue
+		}
+		ds, _ := digitRun(s, q)
+		if len(ds) == 0 {
+			continue
+		}
+		// take whole groups up to 11 digits
+		n := 0
+		for n < len(ds) && (n == 0 || ds[n].group == ds[n-1].group || n+countGroup(ds, n) <= 11) {
+			n++
+		}
+		if n < 5 || n > 11 {
+			continue
+		}
+		num := ds[:n]
+		if sz := groupSizes(num); len(sz) > 1 && !groupsPlausible(sz) {
+			continue
+		}
+		ns, ne := num[0].s, num[n-1].e
+		if r, _ := runeAt(s, ne); isASCIILetter(r) && !phoneCueWords[latinWordAt(s, ne)] || r == '@' {
+			continue
+		}
+		out = append(out, found{kind: guazheng.ContactQQ, value: digitsOf(num), s: ns, e: ne,
+			obfuscated: !c.plain || t.NormChanged(ns, ne) || t.NormChanged(p, p+len(c.text))})
+		if !mixed {
+			only[ns] = true
+		}
+		p = ne - 1
+	}
+	return out, only
+}
+
+// countGroup is the size of the group that starts at ds[i].
+func countGroup(ds []digit, i int) int {
+	n := 0
+	for j := i; j < len(ds) && ds[j].group == ds[i].group; j++ {
+		n++
+	}
+	return n
+}
+
+// ---------------------------------------------------------------- e-mail
+
+var emailAt = newWordSet("(at)", "[at]", "{at}", "<at>", "(艾特)", "艾特", " at ", "@", "#")
+
+var emailDot = newWordSet("(dot)", "[dot]", "{dot}", " dot ", "点", ".")
+
+var knownTLD = map[string]bool{
+	"com": true, "cn": true, "net": true, "org": true, "cc": true, "top": true, "vip": true, "info": true,
+	"me": true, "io": true, "biz": true, "hk": true, "tw": true, "edu": true, "gov": true, "co": true,
+}
+
+func isLocalChar(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '.' || b == '_' || b == '-' || b == '+' || b == '%'
+}
+
+func isLabelChar(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' }
+
+func findEmails(t *normalize.Text) []found {
+	s := t.Norm
+	var out []found
+	for p := 1; p < len(s); p++ {
+		if s[p]&0xC0 == 0x80 {
+			continue // inside a rune
+		}
+		at, ok := emailAt.at(s, p)
+		if !ok {
+			continue
+		}
+		// local part
+		ls := p
+		for ls > 0 && isLocalChar(s[ls-1]) {
+			ls--
+		}
+		for ls < p && !isASCIIAlnum(rune(s[ls])) {
+			ls++
+		}
+		if ls == p {
+			continue
+		}
+		// domain: labels joined by dots (or disguised dots)
+		q := p + len(at)
+		var labels []string
+		disguisedDot := false
+		end := q
+		for {
+			ls2 := q
+			for q < len(s) && isLabelChar(s[q]) {
+				q++
+			}
+			if q == ls2 {
+				break
+			}
+			labels = append(labels, s[ls2:q])
+			end = q
+			d, ok := emailDot.at(s, q)
+			if !ok {
+				break
+			}
+			if d != "." {
+				disguisedDot = true
+			}
+			q += len(d)
+		}
+		if len(labels) < 2 {
+			continue
+		}
+		tld := labels[len(labels)-1]
+		disguised := at != "@" || disguisedDot
+		if disguised && !knownTLD[tld] || len(tld) < 2 || !isAllLetters(tld) {
+			continue
+		}
+		local := s[ls:p]
+		value := local + "@" + strings.Join(labels, ".")
+		out = append(out, found{kind: guazheng.ContactEmail, value: value, s: ls, e: end,
+			obfuscated: disguised || t.NormChanged(ls, end)})
+		if strings.Join(labels, ".") == "qq.com" && isAllDigits(local) && len(local) >= 5 && len(local) <= 11 {
+			out = append(out, found{kind: guazheng.ContactQQ, value: local, s: ls, e: p})
+		}
+		p = end - 1
+	}
+	return out
+}
+
+func isAllLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= 'a' && s[i] <= 'z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isAllDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
