@@ -19,12 +19,18 @@ const maxSpans = 8
 // has fired it is in the original "title\ntext" string.
 type span struct{ s, e int }
 
+// cand is a keyword candidate: a normalised span and which term matched.
+type cand struct {
+	span
+	term int
+}
+
 // run is the per-call state of one classification.
 type run struct {
 	e       *Engine
 	t       *normalize.Text
 	matches []ac.Match
-	cands   [][]span // keyword candidates per rule (normalised offsets)
+	cands   [][]cand // keyword candidates per rule (normalised offsets)
 	nearA   [][]span
 	nearB   [][]span
 	gate    []bool
@@ -35,6 +41,8 @@ type run struct {
 	ents    guazheng.Entities
 	prob    float64
 	top     []string
+	scored  bool // prob and top are computed
+	feats   []string
 }
 
 // Classify implements guazheng.Classifier.
@@ -53,7 +61,7 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 	r := &run{
 		e:     e,
 		t:     e.norm.Normalize(title + "\n" + text),
-		cands: make([][]span, n),
+		cands: make([][]cand, n),
 		nearA: make([][]span, n),
 		nearB: make([][]span, n),
 		gate:  make([]bool, n),
@@ -68,7 +76,7 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 			sp := span{m.Start, m.End}
 			switch u.part {
 			case partKeyword:
-				r.cands[u.rule] = append(r.cands[u.rule], sp)
+				r.cands[u.rule] = append(r.cands[u.rule], cand{sp, u.term})
 			case partNearA:
 				r.nearA[u.rule] = append(r.nearA[u.rule], sp)
 			case partNearB:
@@ -80,9 +88,18 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 	}
 	r.extract()
 	v := guazheng.Verdict{RuleSet: e.Version()}
-	if !full && r.bound() < e.Threshold() {
-		r.finishEntities(&v, title)
-		return v
+	if !full {
+		// The highest score still reachable; the statistical band is known
+		// exactly once the model has run, which is cheap next to the rules.
+		b, maxBand := r.bound()
+		if b < e.Threshold() {
+			r.finishEntities(&v, title)
+			return v
+		}
+		if e.model != nil && b-maxBand+r.bandScore() < e.Threshold() {
+			r.finishEntities(&v, title)
+			return v
+		}
 	}
 	for i := range e.rules {
 		r.evalRule(i)
@@ -112,8 +129,25 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 	}
 	v.Score = round2(v.Score)
 	v.Flagged = v.Score >= e.Threshold()
+	if w := e.set.Settings.RoleWeight; v.Flagged && w > 0 && e.model != nil && e.model.Roles != nil {
+		r.scoreModel()
+		p := e.model.Roles.Probs(r.feats)
+		best := 0
+		for k := range p {
+			byRole[guazheng.Role(stat.RoleNames[k])] += w * p[k]
+			if p[k] > p[best] {
+				best = k
+			}
+		}
+		role := guazheng.Role(stat.RoleNames[best])
+		v.Rules = append(v.Rules, guazheng.FiredRule{
+			Rule:        "STAT_ROLE",
+			Description: fmt.Sprintf("统计模型判定发布者为%s（概率 %.2f；收证方 %.2f，出证方 %.2f，中介 %.2f）", role.Chinese(), p[best], p[0], p[1], p[2]),
+			Role:        role,
+		})
+	}
 	if v.Flagged {
-		v.Role = pickRole(byRole)
+		v.Role = pickRole(byRole, e.set.Settings.DefaultRole)
 	}
 	r.finishEntities(&v, title)
 	return v
@@ -133,9 +167,13 @@ func round2(f float64) float64 {
 	return float64(int64(f*100+0.5)) / 100
 }
 
-// pickRole takes the role with the most score; ties go to broker, then buyer.
-func pickRole(by map[guazheng.Role]float64) guazheng.Role {
-	best := guazheng.RoleBroker
+// pickRole takes the role with the most votes; ties go to broker, then
+// buyer; with no votes at all, def (broker when unset).
+func pickRole(by map[guazheng.Role]float64, def guazheng.Role) guazheng.Role {
+	best := def
+	if best == "" {
+		best = guazheng.RoleBroker
+	}
 	bestScore := 0.0
 	for _, role := range []guazheng.Role{guazheng.RoleBroker, guazheng.RoleBuyer, guazheng.RoleSeller} {
 		if by[role] > bestScore {
@@ -145,9 +183,32 @@ func pickRole(by map[guazheng.Role]float64) guazheng.Role {
 	return best
 }
 
+// scoreModel runs the statistical model once.
+func (r *run) scoreModel() {
+	if r.scored || r.e.model == nil {
+		return
+	}
+	r.scored = true
+	r.feats = stat.Features(r.t.Norm, nil, map[string]struct{}{})
+	r.prob, r.top = r.e.model.Score(r.feats)
+}
+
+// bandScore is the score of the band the model's probability falls in.
+func (r *run) bandScore() float64 {
+	r.scoreModel()
+	for i := r.e.firstBand; i < r.e.firstExpr; i++ {
+		b := r.e.rules[i].band
+		if r.prob >= b.Min && r.prob < b.Max {
+			return b.Score
+		}
+	}
+	return 0
+}
+
 // bound is the highest score the post could still reach: the sum of the
-// positive scores of every rule that could fire.
-func (r *run) bound() float64 {
+// positive scores of every rule that could fire, with the highest band.
+// It also returns that band score.
+func (r *run) bound() (float64, float64) {
 	e := r.e
 	total := 0.0
 	maxBand := 0.0
@@ -161,7 +222,7 @@ func (r *run) bound() float64 {
 			}
 			continue
 		case cr.kind == kindKeywords:
-			r.poss[i] = len(r.cands[i]) > 0
+			r.poss[i] = distinctTerms(r.cands[i], nil) >= max(cr.r.Min, 1)
 		case cr.kind == kindNear:
 			r.poss[i] = (len(r.nearA[i]) > 0 || r.anyFact(cr.nearFactsA)) && (len(r.nearB[i]) > 0 || r.anyFact(cr.nearFactsB))
 		case cr.kind == kindRegex:
@@ -175,7 +236,7 @@ func (r *run) bound() float64 {
 			total += cr.r.Score
 		}
 	}
-	return total + maxBand
+	return total + maxBand, maxBand
 }
 
 func (r *run) evalRule(i int) {
@@ -185,19 +246,21 @@ func (r *run) evalRule(i int) {
 	var got []span // normalised offsets
 	switch {
 	case cr.band != nil:
-		if r.top == nil && r.prob == 0 {
-			seen := map[string]struct{}{}
-			r.prob, r.top = e.model.Score(stat.Features(norm, nil, seen))
-		}
+		r.scoreModel()
 		if r.prob >= cr.band.Min && r.prob < cr.band.Max {
 			r.fired[i] = true
 		}
 		return
 	case cr.kind == kindKeywords:
+		var ok []cand
 		for _, c := range r.cands[i] {
-			if !cr.words || r.onBoundaries(c) {
-				got = append(got, c)
+			if !cr.words || r.onBoundaries(c.span) {
+				ok = append(ok, c)
+				got = append(got, c.span)
 			}
+		}
+		if distinctTerms(ok, nil) < max(cr.r.Min, 1) {
+			return
 		}
 	case cr.kind == kindNear:
 		r.near(i, cr)
@@ -296,6 +359,26 @@ func (r *run) near(i int, cr *crule) {
 		r.fired[i] = true
 		r.spans[i] = dedupeSpans(out)
 	}
+}
+
+// distinctTerms counts the different terms among candidates.
+func distinctTerms(cs []cand, seen map[int]bool) int {
+	if len(cs) <= 1 {
+		return len(cs)
+	}
+	first, n := cs[0].term, 1
+	for _, c := range cs[1:] {
+		if c.term != first {
+			if seen == nil {
+				seen = map[int]bool{first: true}
+			}
+			if !seen[c.term] {
+				seen[c.term] = true
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func (r *run) anyFact(names []string) bool {

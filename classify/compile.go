@@ -47,6 +47,7 @@ const (
 type use struct {
 	rule int
 	part part
+	term int // which term of the rule (for rules that count distinct terms)
 }
 
 // crule is a compiled rule.
@@ -160,7 +161,7 @@ func build(set *rules.Set, opt Options) (*Engine, error) {
 		idx := len(e.rules)
 		cr := crule{r: r, words: r.Mode == rules.ModeWords}
 		terms := func(list []string, p part) error {
-			for _, t := range list {
+			for ti, t := range list {
 				if f, ok := strings.CutPrefix(t, "$"); ok && r.Near != nil {
 					if _, known := rules.Facts[f]; !known {
 						return fmt.Errorf("rules %s: rule %s: unknown fact term %q", r.Pos, r.Name, t)
@@ -177,7 +178,7 @@ func build(set *rules.Set, opt Options) (*Engine, error) {
 					return fmt.Errorf("rules %s: rule %s: term %q is empty after normalisation", r.Pos, r.Name, t)
 				}
 				for _, v := range expandVariants(n, set.Variants, r.Variants) {
-					addPat(v, use{idx, p})
+					addPat(v, use{idx, p, ti})
 				}
 			}
 			return nil
@@ -215,7 +216,7 @@ func build(set *rules.Set, opt Options) (*Engine, error) {
 			if allGated {
 				cr.gated = true
 				for _, g := range gates {
-					addPat(g, use{idx, partGate})
+					addPat(g, use{idx, partGate, 0})
 				}
 			}
 		case r.Fact != "":

@@ -90,6 +90,10 @@ func (p *parser) parseSettings(file string, n *yaml.Node) error {
 		case "threshold":
 			seenThreshold = true
 			return scalarFloat(file, v, &st.Threshold)
+		case "default_role":
+			return scalarRole(file, v, &st.DefaultRole)
+		case "role_weight":
+			return scalarFloat(file, v, &st.RoleWeight)
 		case "bayes":
 			if v.Kind != yaml.SequenceNode {
 				return errAt(Pos{file, v.Line}, "settings.bayes must be a list of bands")
@@ -126,7 +130,7 @@ func (p *parser) parseSettings(file string, n *yaml.Node) error {
 			}
 			return nil
 		}
-		return errAt(Pos{file, v.Line}, "unknown settings field %q (want version, threshold, bayes)", key)
+		return errAt(Pos{file, v.Line}, "unknown settings field %q (want version, threshold, default_role, role_weight, bayes)", key)
 	})
 	if err != nil {
 		return err
@@ -234,6 +238,16 @@ func (p *parser) parseRules(file string, n *yaml.Node) error {
 				return scalarRole(file, v, &r.Role)
 			case "variants":
 				return scalarBool(file, v, &r.Variants)
+			case "min":
+				var f float64
+				if err := scalarFloat(file, v, &f); err != nil {
+					return err
+				}
+				if f < 1 || f != float64(int(f)) {
+					return errAt(vp, "min must be a whole number ≥ 1")
+				}
+				r.Min = int(f)
+				return nil
 			case "words", "text":
 				kinds++
 				if key == "text" {
@@ -314,7 +328,7 @@ func (p *parser) parseRules(file string, n *yaml.Node) error {
 					return nil
 				})
 			}
-			return errAt(vp, "unknown rule field %q (want name, description, score, role, words, text, regex, near, expr, fact, mode, variants, tests)", key)
+			return errAt(vp, "unknown rule field %q (want name, description, score, role, words, text, min, regex, near, expr, fact, mode, variants, tests)", key)
 		})
 		if err != nil {
 			return err
@@ -331,6 +345,9 @@ func (p *parser) parseRules(file string, n *yaml.Node) error {
 		}
 		if r.Description == "" {
 			return errAt(r.Pos, "rule %s: description is required (it explains verdicts to reviewers)", r.Name)
+		}
+		if r.Min > 0 && len(rr.keywords) == 0 {
+			return errAt(r.Pos, "rule %s: min goes with words or text", r.Name)
 		}
 		if r.Near != nil && (len(rr.nearA) == 0 || len(rr.nearB) == 0) {
 			return errAt(r.Pos, "rule %s: near needs both a and b", r.Name)

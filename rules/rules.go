@@ -106,6 +106,7 @@ type Rule struct {
 	Expr        string
 	Fact        string
 	Variants    bool // expand keywords with the declared variants
+	Min         int  // keywords: how many distinct terms must occur (default 1)
 	Tests       Tests
 	Pos         Pos
 }
@@ -142,6 +143,12 @@ type Settings struct {
 	Version   string  // operator-assigned version, e.g. 2026.11.27-1
 	Threshold float64 // a post is flagged when its score reaches it
 	Bands     []Band  // statistical layer; empty: not used
+	// DefaultRole is the role of a flagged post when no rule with a role
+	// fired (default broker).
+	DefaultRole guazheng.Role
+	// RoleWeight is how many votes the statistical role model has in the
+	// role decision, spread by its probabilities (0: not used).
+	RoleWeight float64
 	Pos       Pos
 }
 

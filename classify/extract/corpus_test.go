@@ -36,7 +36,7 @@ func TestCorpusContacts(t *testing.T) {
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
 		for sc.Scan() {
 			var item struct {
-				ID, Title, Text string
+				ID, Title, Text    string
 				Phones, WeChat, QQ []string
 			}
 			if err := json.Unmarshal(sc.Bytes(), &item); err != nil {

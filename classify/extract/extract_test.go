@@ -615,3 +615,26 @@ func testNormalizer(t *testing.T) *normalize.Normalizer {
 	_, n := setup(t)
 	return n
 }
+
+// TestConcurrent runs every extractor from several goroutines at once (run
+// with -race).
+func TestConcurrent(t *testing.T) {
+	x, n := setup(t)
+	ad := "收一建市政3本，3万/年，电话138 0013 8000（微信同号），QQ:12345678，郑州华建人力资源服务有限公司"
+	want := fmt.Sprint(x.Contacts(n.Normalize(ad)), x.Certs(n.Normalize(ad)), x.Prices(n.Normalize(ad)), x.Quantities(n.Normalize(ad)))
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				tx := n.Normalize(ad)
+				if got := fmt.Sprint(x.Contacts(tx), x.Certs(tx), x.Prices(tx), x.Quantities(tx)); got != want {
+					t.Errorf("concurrent result differs: %s", got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -16,6 +16,15 @@ type number struct {
 	cn   bool // written with Chinese numerals
 }
 
+// numberStart reports runes a number can start with.
+func numberStart(r rune) bool {
+	if isASCIIDigit(r) || r == '十' || r == '拾' {
+		return true
+	}
+	_, ok := cnDigit(r)
+	return ok
+}
+
 // readNumber reads an ASCII decimal (3, 3.5, 12000) or a Chinese number
 // (三, 两, 十二, 二十五, 一百) at s[p:].
 func readNumber(s string, p int) (number, bool) {
@@ -248,6 +257,11 @@ func (x *Extractor) Prices(t *normalize.Text) []guazheng.Price {
 	out := []guazheng.Price{}
 	seen := map[string]bool{}
 	for p := 0; p < len(s); {
+		r, n := runeAt(s, p)
+		if !numberStart(r) {
+			p += max(n, 1)
+			continue
+		}
 		pr, end, ok := priceAt(t, p)
 		if !ok {
 			_, n := runeAt(s, p)

@@ -38,11 +38,22 @@ var vagueCounts = []string{"若干", "数", "多", "几", "十几", "十多", "�
 // 20 characters on the same line.
 func (x *Extractor) Quantities(t *normalize.Text) []guazheng.Quantity {
 	s := t.Norm
-	certs := x.certs.findCerts(s)
+	var certs []certHit
+	found := false
+	lazy := func() []certHit {
+		if !found {
+			certs, found = x.certs.findCerts(s), true
+		}
+		return certs
+	}
 	out := []guazheng.Quantity{}
 	seen := map[string]bool{}
 	for p := 0; p < len(s); {
-		q, end, ok := quantityAt(s, p, certs)
+		if r, n := runeAt(s, p); !numberStart(r) && r != '若' && r != '数' && r != '多' && r != '几' {
+			p += max(n, 1)
+			continue
+		}
+		q, end, ok := quantityAt(s, p, lazy)
 		if !ok {
 			_, n := runeAt(s, p)
 			p += max(n, 1)
@@ -60,7 +71,7 @@ func (x *Extractor) Quantities(t *normalize.Text) []guazheng.Quantity {
 }
 
 // quantityAt reads a quantity at s[p:]; the returned Span holds Norm offsets.
-func quantityAt(s string, p int, certs []certHit) (guazheng.Quantity, int, bool) {
+func quantityAt(s string, p int, certs func() []certHit) (guazheng.Quantity, int, bool) {
 	if r, _ := runeBefore(s, p); isASCIIAlnum(r) || r == '.' || r == '第' || r == '-' || r == '/' {
 		return guazheng.Quantity{}, 0, false
 	}
@@ -115,8 +126,8 @@ func quantityAt(s string, p int, certs []certHit) (guazheng.Quantity, int, bool)
 
 // nearCert reports a certificate within 8 bytes of s[p:e] (two or three
 // characters: 一建一个, 一个注安).
-func nearCert(p, e int, certs []certHit) bool {
-	for _, c := range certs {
+func nearCert(p, e int, certs func() []certHit) bool {
+	for _, c := range certs() {
 		if c.s < e+8 && c.e > p-8 {
 			return true
 		}
@@ -126,7 +137,7 @@ func nearCert(p, e int, certs []certHit) bool {
 
 // nearWant reports a certificate or a "wanted" word within 20 runes of
 // s[p:e] on the same line.
-func nearWant(s string, p, e int, certs []certHit) bool {
+func nearWant(s string, p, e int, certs func() []certHit) bool {
 	lo, hi := p, e
 	for k := 0; k < 20; k++ {
 		r, n := runeBefore(s, lo)
@@ -142,7 +153,7 @@ func nearWant(s string, p, e int, certs []certHit) bool {
 		}
 		hi += n
 	}
-	for _, c := range certs {
+	for _, c := range certs() {
 		if c.s < hi && c.e > lo {
 			return true
 		}

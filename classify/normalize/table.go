@@ -364,7 +364,8 @@ func (b *builder) mapped(r rune) []byte {
 		s = append(s, x...)
 	} else if d, ok := b.digitValue(r); ok {
 		s = append(s, byte(d))
-	} else if norm.NFKC.IsNormal(in[:inN]) {
+	} else if len(norm.NFKC.Properties(in[:inN]).Decomposition()) == 0 {
+		// no decomposition: NFKC leaves a lone rune as it is
 		s = append(s, in[:inN]...)
 	} else {
 		s = norm.NFKC.Append(s, in[:inN]...)

@@ -21,6 +21,7 @@ type Model struct {
 	Weights  map[string]float64 `json:"weights"`
 	Trained  string             `json:"trained,omitempty"` // RFC 3339 time of training
 	Examples int                `json:"examples"`
+	Roles    *RoleModel         `json:"roles,omitempty"` // who wrote an ad; nil in older models
 }
 
 // Load parses a model file.

@@ -50,3 +50,34 @@ func TestTrainSeparatesAndIsDeterministic(t *testing.T) {
 		t.Fatal("want error for unknown version")
 	}
 }
+
+func TestTrainRoles(t *testing.T) {
+	ex := []RoleExample{
+		{"高价收一建市政资质升级急需", "buyer"},
+		{"公司急收二建机电两名", "buyer"},
+		{"收一造土建开标用", "buyer"},
+		{"本人二建机电求挂找单位", "seller"},
+		{"个人一建市政寻单位", "seller"},
+		{"本人有注安证书找单位", "seller"},
+		{"长期大量收出各类证书同行合作", "broker"},
+		{"人力资源公司各类证书报价", "broker"},
+		{"大量收出一建二建同行勿扰", "broker"},
+	}
+	m := TrainRoles(ex, TrainOptions{})
+	seen := map[string]struct{}{}
+	for _, tt := range []struct {
+		text string
+		want int
+	}{{"急收一建市政", 0}, {"本人二建找单位", 1}, {"各类证书大量收出", 2}} {
+		p := m.Probs(Features(tt.text, nil, seen))
+		best := 0
+		for k := range p {
+			if p[k] > p[best] {
+				best = k
+			}
+		}
+		if best != tt.want {
+			t.Errorf("%s: probs %v, want %s", tt.text, p, RoleNames[tt.want])
+		}
+	}
+}

@@ -138,6 +138,13 @@ func runRulesTrain(e *env, args []string) error {
 		return fmt.Errorf("the corpus needs both 挂证 ads and other texts to train on (%d of %d are ads)", pos, len(items))
 	}
 	m := stat.Train(ex, stat.TrainOptions{})
+	var roles []stat.RoleExample
+	for i, it := range items {
+		if it.Positive() {
+			roles = append(roles, stat.RoleExample{Norm: ex[i].Norm, Role: it.Role})
+		}
+	}
+	m.Roles = stat.TrainRoles(roles, stat.TrainOptions{})
 	b, err := m.Marshal()
 	if err != nil {
 		return err
