@@ -24,13 +24,21 @@ type found struct {
 //     or emoji. Value: ASCII digits. Obfuscated unless written in plain ASCII
 //     digits grouped as usual (13800138000, 138 0013 8000, 0371-65432100,
 //     (0371)65432100, 400-820-8820).
-//   - WeChat: an id [a-z][-_a-z0-9]{5,19} or a phone number after a cue (微信,
-//     薇信, v, vx, wx, 绿泡泡, +v …); a phone followed by 微信同号 / 同v is a
-//     WeChat id too. Obfuscated when the cue is a disguise (anything but
-//     微信/微信号/wechat/weixin) or the id was written in odd characters.
-//   - QQ: 5–11 digits (any script) after qq, 扣扣, 企鹅, 球球, q, qq群, 群号 …;
-//     also the digits of a numeric @qq.com address. A mobile-like number right
-//     after a QQ-only cue is reported as QQ, not as a phone.
+//   - WeChat: an id [a-z][-_a-z0-9]{5,19} (lower-cased; also written one
+//     character at a time, s h z 2 0 2 3) or a phone number after a cue (微信,
+//     薇信, 威信, 徽信, 微, 薇, 威, v信, v, vx, wx, wechat, 加v, +v, 扣v, 绿泡泡,
+//     微信号, vx号 …), which may be followed by 号, :, a space, 同号, 电话, a
+//     short label ending in a colon (微信详细聊：); a phone followed by 微信同号
+//     / 同v / v同号 is a WeChat id too. Latin cues need word boundaries and a
+//     separator before a Latin id (vip, vxabc and wxid_… without a cue are not
+//     ids); 微/薇/威 alone need the id right after them. Obfuscated when the
+//     cue is a disguise (anything but 微信/微信号/wechat/weixin) or the cue or
+//     id was written in odd characters.
+//   - QQ: 5–11 digits (any script, whole groups only) after qq, qq号, qq群,
+//     q, q群, 扣扣, 企鹅, 球球, 群号, 群主, 进群, and 扣/群 directly before
+//     the digits; also the digits of a numeric @qq.com address, and a phone
+//     followed by QQ同号. A mobile-like number right after a QQ-only cue is
+//     reported as QQ, not as a phone.
 //   - E-mail: name@domain, and the disguises name#domain, name(at)domain,
 //     name艾特domain, name at domain, with (dot)/点 for dots (known top-level
 //     domains only for disguised forms). Value lower-cased, with @ and dots.

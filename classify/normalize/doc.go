@@ -45,7 +45,9 @@
 //  3. Traditional → simplified Chinese: a rune → rune table built at New from
 //     the OpenCC TSCharacters dictionary shipped inside the Go module
 //     github.com/liuzl/gocc (Apache-2.0). Where OpenCC lists several simplified
-//     forms the first one, the commonest, is taken (乾 → 干, 徵 → 征, 髮 → 发).
+//     forms the first one, the commonest, is taken (乾 → 干, 徵 → 征, 髮 → 发);
+//     chains are followed to their end (薴 → 苧 → 苎) so that converting twice
+//     changes nothing.
 //     Characters that are themselves simplified characters (著, 瞭, 藉 …) are
 //     left alone, as OpenCC does; phrase-level conversion (著 → 着 in 著急)
 //     is not done: one rune never becomes several. Example: 掛證 → 挂证,

@@ -132,8 +132,8 @@ func TestMappings(t *testing.T) {
 		{"dash", "挂-证", "挂证"},
 		{"en dash", "挂–证", "挂证"},
 		{"underscore", "挂_证", "挂证"},
-		{"bar", "挂|证", "挂证"},
-		{"slash", "挂/证", "挂证"},
+		{"bar kept", "挂|证", "挂|证"},
+		{"slash kept", "挂/证", "挂/证"},
 		{"backslash", "挂\\证", "挂证"},
 		{"tilde", "挂~证", "挂证"},
 		{"wave dash", "挂〜证", "挂证"},
@@ -148,8 +148,8 @@ func TestMappings(t *testing.T) {
 		{"between every character", "挂 * 证 * 一 . 建", "挂证一建"},
 		{"ideograph and digit", "一建 3 本", "一建3本"},
 		{"digit and ideograph", "3 本", "3本"},
-		{"price with slash", "3万/年", "3万年"},
-		{"digit slash ideograph", "2000 / 月", "2000月"},
+		{"price with slash", "3万/年", "3万/年"},
+		{"digit slash ideograph", "2000 / 月", "2000 / 月"},
 		{"ellipsis between ideographs", "挂…证", "挂证"},
 		{"newline kept", "挂\n证", "挂\n证"},
 		{"newline with spaces", "挂 \n 证", "挂\n证"},
@@ -223,7 +223,7 @@ func TestOrigRange(t *testing.T) {
 		{"一 . 建 市政", "一建", "一 . 建"},
 		{"薇信：zhang_gz2023", "zhang_gz2023", "zhang_gz2023"},
 		{"幺三八 0013 8000", "幺三八0013 8000", "幺三八 0013 8000"},
-		{"价格：3万/年", "3万年", "3万/年"},
+		{"价格：3万/年", "3万/年", "3万/年"},
 		{"\xff挂证", "挂证", "挂证"},
 	}
 	for _, tc := range tests {
@@ -324,8 +324,10 @@ func TestNewIsFast(t *testing.T) {
 	if raceEnabled {
 		t.Skip("timing is meaningless under the race detector")
 	}
+	// the best of up to ten tries, so that a busy machine (other test
+	// binaries running in parallel) does not fail the check
 	best := time.Hour
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 10 && best >= 50*time.Millisecond; i++ {
 		t0 := time.Now()
 		if _, err := buildTables(); err != nil {
 			t.Fatal(err)
@@ -355,6 +357,14 @@ func TestT2SData(t *testing.T) {
 		if m[tr] != want {
 			t.Errorf("t2s[%c] = %c, want %c", tr, m[tr], want)
 		}
+	}
+	for k, v := range m {
+		if w, ok := m[v]; ok {
+			t.Errorf("chain %c → %c → %c: converting twice would change the text", k, v, w)
+		}
+	}
+	if m['薴'] != '苎' {
+		t.Errorf("t2s[薴] = %c, want 苎 (through 苧)", m['薴'])
 	}
 	for _, simp := range "挂证据著么了于" {
 		if _, ok := m[simp]; ok {

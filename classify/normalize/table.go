@@ -104,6 +104,22 @@ func t2sTable() (map[rune]rune, error) {
 	if len(m) < 2000 {
 		return nil, errShortT2S
 	}
+	// follow chains (薴 → 苧 → 苎) so that converting twice changes nothing
+	for k, v := range m {
+		for i := 0; i < 4; i++ {
+			w, ok := m[v]
+			if !ok || w == k {
+				break
+			}
+			v = w
+		}
+		m[k] = v
+	}
+	for k, v := range m {
+		if v == k {
+			delete(m, k)
+		}
+	}
 	return m, nil
 }
 
@@ -114,7 +130,9 @@ func (e normError) Error() string { return string(e) }
 const errShortT2S = normError("normalize: OpenCC TSCharacters dictionary not found in github.com/liuzl/gocc")
 
 // separator characters (after NFKC) that are deleted between ideographs.
-const sepChars = ".*·•°-_|/\\~^`'\"#@=・‧∙⋅‐‑‒–〜∼"
+// "/" and "|" are not here: they separate alternatives (一建/二建, 3万/年)
+// far more often than they split a word.
+const sepChars = ".*·•°-_\\~^`'\"#@=・‧∙⋅‐‑‒–〜∼"
 
 func isSepRune(r rune) bool { return strings.ContainsRune(sepChars, r) }
 
