@@ -2,6 +2,7 @@ package classify
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/guazheng/guazheng"
 )
@@ -65,6 +66,11 @@ func (r *run) fact(name string) []span {
 				add(p.Span)
 			}
 		}
+	case "short":
+		if utf8.RuneCountInString(r.t.Norm) > 40 {
+			return nil
+		}
+		return []span{}
 	case "quantity":
 		for _, q := range r.ents.Quantities {
 			add(q.Span)

@@ -76,6 +76,7 @@ var Facts = map[string]string{
 	"prices3":     "three or more prices (a price list)",
 	"quantity":    "a quantity of certificates or people",
 	"company":     "a company or agency name",
+	"short":       "a short post: title and text together at most 40 characters",
 }
 
 // Near is a co-occurrence: a term of A and a term of B within N characters.
