@@ -87,8 +87,11 @@ type Hit struct {
 	Score   float64  `json:"score"`
 	RuleSet string   `json:"ruleset"`
 	Rules   []string `json:"rules"` // names of the fired rules
-	Certs   []string `json:"certs,omitempty"`
-	Notes   int      `json:"notes"`
+	// StillFlagged: the latest verdict flags the post (a later version may
+	// have been judged clean; the hit stays).
+	StillFlagged bool     `json:"still_flagged"`
+	Certs        []string `json:"certs,omitempty"`
+	Notes        int      `json:"notes"`
 }
 
 // HitFilter selects and orders hits. Zero fields select everything.

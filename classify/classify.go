@@ -43,6 +43,9 @@ type run struct {
 	top     []string
 	scored  bool // prob and top are computed
 	feats   []string
+	// amounts are computed on first use
+	amountsDone bool
+	amountSpans []span
 }
 
 // Classify implements guazheng.Classifier.

@@ -66,6 +66,8 @@ func (r *run) fact(name string) []span {
 				add(p.Span)
 			}
 		}
+	case "amount":
+		return r.amounts()
 	case "short":
 		if utf8.RuneCountInString(r.t.Norm) > 40 {
 			return nil
@@ -130,4 +132,67 @@ func (r *run) finishEntities(v *guazheng.Verdict, title string) {
 		ents.Quantities = append(ents.Quantities, q)
 	}
 	v.Entities = ents
+}
+
+// amounts finds bare amounts in the normalised text: an integer part of one
+// or two digits with optional decimals (1.5, 2.8) or of three to five digits
+// (800, 15000), optionally followed by 万, w, k or 千, and not followed by a
+// unit that makes it a count, a date or a duration.
+func (r *run) amounts() []span {
+	if r.amountsDone {
+		return r.amountSpans
+	}
+	r.amountsDone = true
+	n := r.t.Norm
+	for i := 0; i < len(n); {
+		if !isDigit(n[i]) || (i > 0 && (isDigit(n[i-1]) || n[i-1] == '.' || isLetter(n[i-1]))) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(n) && isDigit(n[j]) {
+			j++
+		}
+		intLen := j - i
+		if j+1 < len(n) && n[j] == '.' && isDigit(n[j+1]) {
+			j++
+			for j < len(n) && isDigit(n[j]) {
+				j++
+			}
+		}
+		end := j
+		rest := n[end:]
+		for _, unit := range []string{"万", "w", "k", "千"} {
+			if strings.HasPrefix(rest, unit) {
+				end += len(unit)
+				rest = n[end:]
+				break
+			}
+		}
+		ok := (intLen <= 2 || (intLen >= 3 && intLen <= 5 && end == j)) && !hasCountUnit(rest)
+		if ok && end == j && intLen <= 2 && j < len(n) && isLetter(n[j]) {
+			ok = false // 5a, 3b…
+		}
+		if ok {
+			s, e := r.t.OrigRange(i, end)
+			r.amountSpans = append(r.amountSpans, span{s, e})
+		}
+		i = max(end, i+1)
+	}
+	return r.amountSpans
+}
+
+func isDigit(b byte) bool  { return b >= '0' && b <= '9' }
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+
+// hasCountUnit reports whether s starts with a unit that makes the number
+// before it a count, a date, a duration or a rank rather than an amount.
+func hasCountUnit(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	for _, u := range []string{"本", "名", "人", "位", "套", "个", "月", "年", "天", "日", "号", "岁", "%", "楼", "层", "米", "次", "期", "届", "级", "项", "家", "条", "小时", "分", "点", "周", "平", "栋", "元/月", "/月", "-", "~", "到", "至", ":", "："} {
+		if strings.HasPrefix(s, u) {
+			return true
+		}
+	}
+	return false
 }

@@ -77,6 +77,7 @@ var Facts = map[string]string{
 	"quantity":    "a quantity of certificates or people",
 	"company":     "a company or agency name",
 	"short":       "a short post: title and text together at most 40 characters",
+	"amount":      "a bare amount such as 1.5, 2.8w, 8k or 15000 (not a count, date or duration)",
 }
 
 // Near is a co-occurrence: a term of A and a term of B within N characters.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -182,6 +181,5 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
 		entries[i], entries[j] = entries[j], entries[i]
 	}
-	s.render(w, r, "audit", "审计日志", map[string]any{"Entries": entries, "Head": head, "Object": f.Object, "Action": f.Action,
-		"Q": url.Values{}})
+	s.render(w, r, "audit", "审计日志", map[string]any{"Entries": entries, "Head": head, "Object": f.Object, "Action": f.Action})
 }

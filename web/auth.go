@@ -262,7 +262,14 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	tok := randomToken()
+	// Reuse the browser's token: a second GET of the form (another tab, a
+	// favicon redirect) must not invalidate the first.
+	tok := ""
+	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == 43 {
+		tok = c.Value
+	} else {
+		tok = randomToken()
+	}
 	http.SetCookie(w, s.cookie(r, loginCookie, tok, 600))
 	next := r.FormValue("next")
 	if !safeNext(next) {

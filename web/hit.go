@@ -83,7 +83,7 @@ func (s *Server) hit(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		for _, n := range network.Build(cs, network.Options{}) {
+		for _, n := range network.Build(cs, network.Options{MaxPosts: maxPostsPerContact}) {
 			if containsID(n.Posts, h.PostID) {
 				netID = n.ID
 				break

@@ -43,15 +43,15 @@ func TestHitDetail(t *testing.T) {
 		t.Fatalf("%d %s", resp.code, resp.body)
 	}
 	for _, want := range []string{
-		`<mark title="offer.高价收：收/出证表述 高价收">高价收</mark>`, // rule span in the text
-		`<mark title="电话 13800000001">13800000001</mark>`,  // contact span
+		`<mark title="offer.高价收：收/出证表述 高价收">高价收</mark>`,   // rule span in the text
+		`<mark title="电话 13800000001">13800000001</mark>`, // contact span
 		"唯一社保",           // latest version shown
 		"第 1 版", "第 2 版", // every version
 		"<strong class=\"gone\">2026-03-11 06:00</strong>", // taken down, shown in UTC+8
-		"收/出证表述 不坐班",                                    // rule description
-		"13800000001", "一级建造师/市政",                        // entities
+		"收/出证表述 不坐班",                                       // rule description
+		"13800000001", "一级建造师/市政",                          // entities
 		fmt.Sprintf(`href="/hits/%d"`, f.hits["a2"]), // post sharing the phone
-		"已电话核实，&lt;b&gt;中介&lt;/b&gt;",                  // note, escaped
+		"已电话核实，&lt;b&gt;中介&lt;/b&gt;",                // note, escaped
 		fmt.Sprintf(`/hits/%d/captures/%d`, id, f.captures["a1"]),
 		"href=\"/networks/",
 	} {

@@ -62,6 +62,7 @@ func (s *Server) register() {
 	s.mux.HandleFunc("POST /login", s.login)
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if s.authenticate(r) == nil {
 			s.refuse(w, r)

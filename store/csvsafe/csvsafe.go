@@ -8,10 +8,19 @@ package csvsafe
 import (
 	"encoding/csv"
 	"io"
+	"unicode/utf8"
 )
 
 // BOM is the UTF-8 byte-order mark written before the first row.
 const BOM = "\uFEFF"
+
+// MaxCell is the longest cell Excel accepts (32,767 characters); longer
+// cells are cut to it, ending in Truncated, since Excel would otherwise
+// spill them over the following rows.
+const MaxCell = 32767
+
+// Truncated ends a cell that was cut to MaxCell.
+const Truncated = "…[已截断]"
 
 // Escape returns cell made inert: a cell starting with =, +, -, @, tab or
 // carriage return gets a leading single quote, which spreadsheets show as
@@ -56,7 +65,7 @@ func (w *Writer) Write(row []string) error {
 	}
 	esc := make([]string, len(row))
 	for i, c := range row {
-		esc[i] = Escape(c)
+		esc[i] = cut(Escape(c))
 	}
 	if err := w.w.Write(esc); err != nil {
 		w.err = err
@@ -79,4 +88,37 @@ func (w *Writer) Flush() error {
 	}
 	w.w.Flush()
 	return w.w.Error()
+}
+
+// cut shortens s to at most MaxCell UTF-16 code units (Excel's measure).
+func cut(s string) string {
+	if len(s) <= MaxCell { // bytes ≥ UTF-16 units
+		return s
+	}
+	n, limit := 0, MaxCell-utf8.RuneCountInString(Truncated)
+	for i, r := range s {
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		if n+w > limit {
+			if utf16Len(s[i:]) <= MaxCell-n {
+				return s
+			}
+			return s[:i] + Truncated
+		}
+		n += w
+	}
+	return s
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
 }

@@ -57,3 +57,30 @@ func TestWriter(t *testing.T) {
 		t.Errorf("empty output = %q", empty.String())
 	}
 }
+
+func TestLongCells(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		cut  bool
+	}{
+		{"short", "挂证", false},
+		{"exactly the limit in CJK", strings.Repeat("证", MaxCell), false},
+		{"one over", strings.Repeat("证", MaxCell+1), true},
+		{"ASCII far over", strings.Repeat("a", 100000), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := cut(tc.in)
+			if (got != tc.in) != tc.cut {
+				t.Fatalf("cut = %v, want %v", got != tc.in, tc.cut)
+			}
+			if utf16Len(got) > MaxCell {
+				t.Errorf("%d units", utf16Len(got))
+			}
+			if tc.cut && !strings.HasSuffix(got, Truncated) {
+				t.Error("no truncation mark")
+			}
+		})
+	}
+}

@@ -405,6 +405,11 @@ func TestExportPackage(t *testing.T) {
 			}
 		})
 	}
+	var alt bytes.Buffer
+	if res, err := Export(ctx, db, Selection{Contact: "+86 138-0013-8000"}, &alt, ExportOptions{}); err != nil || len(res.Manifest.Posts) != 2 ||
+		res.Manifest.Selection != "contact:13800138000" {
+		t.Errorf("export by a phone written with separators: %v", err)
+	}
 	if _, err := Export(ctx, db, Selection{Contact: "nobody"}, io.Discard, ExportOptions{}); err == nil {
 		t.Error("export of nothing succeeded")
 	}

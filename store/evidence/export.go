@@ -141,6 +141,16 @@ func Export(ctx context.Context, s ExportStore, sel Selection, out io.Writer, op
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
+		if len(refs) == 0 {
+			// Contacts are stored normalised: phone numbers as digits,
+			// WeChat ids and e-mail addresses in lower case.
+			if alt := normaliseContact(sel.Contact); alt != sel.Contact {
+				if refs, err = s.PostsByContact(ctx, "", alt); err != nil {
+					return nil, fmt.Errorf("export: %w", err)
+				}
+				sel.Contact = alt
+			}
+		}
 		for _, r := range refs {
 			if r.HitID != 0 {
 				h, err := s.GetHit(ctx, r.HitID)
@@ -429,4 +439,27 @@ func LoadSignKey(path string) (ed25519.PrivateKey, error) {
 		return nil, fmt.Errorf("sign key %s: %T is not an Ed25519 key", path, k)
 	}
 	return ek, nil
+}
+
+// normaliseContact returns v as the store keeps contacts: digits only when v
+// is a phone or QQ number written with separators (+86, spaces, dashes),
+// lower case otherwise.
+func normaliseContact(v string) string {
+	v = strings.TrimSpace(v)
+	digits := strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9':
+			return r
+		case r == ' ' || r == '-' || r == '+' || r == '(' || r == ')' || r == '.':
+			return -1
+		}
+		return 'x'
+	}, v)
+	if digits != "" && !strings.Contains(digits, "x") {
+		if strings.HasPrefix(digits, "86") && len(digits) == 13 {
+			digits = digits[2:]
+		}
+		return digits
+	}
+	return strings.ToLower(v)
 }

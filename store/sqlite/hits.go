@@ -19,7 +19,7 @@ var _ guazheng.Store = (*DB)(nil)
 // latest verdict.
 const hitSelect = `SELECT h.id, h.post_id, h.state, h.assignee, h.version, h.created, h.updated, h.flagged,
 	p.site, p.key, p.url, coalesce(v.title, ''), substr(coalesce(v.text, ''), 1, 160), p.first_seen, p.last_seen, p.taken_down, p.versions,
-	coalesce(d.role, ''), coalesce(d.score, 0), coalesce(d.ruleset, ''), coalesce(d.rules, '[]'),
+	coalesce(d.role, ''), coalesce(d.score, 0), coalesce(d.ruleset, ''), coalesce(d.rules, '[]'), coalesce(d.flagged, 0),
 	coalesce((SELECT group_concat(e.value, char(31)) FROM post_entities pe JOIN entities e ON e.id = pe.entity_id
 	          WHERE pe.post_id = p.id AND e.kind = 'cert'), ''),
 	(SELECT count(*) FROM hit_notes n WHERE n.hit_id = h.id)
@@ -57,7 +57,7 @@ func scanHit(sc interface{ Scan(...any) error }) (guazheng.Hit, error) {
 	)
 	err := sc.Scan(&h.ID, &h.PostID, &state, &h.Assignee, &h.Version, &created, &updated, &flagged,
 		&h.Site, &h.Key, &h.URL, &h.Title, &h.Snippet, &fs, &ls, &td, &h.Versions,
-		&role, &h.Score, &h.RuleSet, &rules, &certs, &h.Notes)
+		&role, &h.Score, &h.RuleSet, &rules, &h.StillFlagged, &certs, &h.Notes)
 	if err != nil {
 		return h, err
 	}

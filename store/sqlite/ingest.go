@@ -103,6 +103,21 @@ func headerJSON(h http.Header) string {
 	return string(b)
 }
 
+// prepareCapture fills the defaults of c: FetchedAt (now, in UTC), Method
+// (GET) and FinalURL (URL).
+func prepareCapture(c *guazheng.Capture, now func() time.Time) {
+	if c.FetchedAt.IsZero() {
+		c.FetchedAt = now()
+	}
+	c.FetchedAt = c.FetchedAt.UTC()
+	if c.Method == "" {
+		c.Method = http.MethodGet
+	}
+	if c.FinalURL == "" {
+		c.FinalURL = c.URL
+	}
+}
+
 // storeCapture stores capture c: it writes its WARC records and, in one
 // transaction, indexes them, records the capture (with its audit entry) and
 // runs f. Compression and writing of the records overlap with the
@@ -117,16 +132,7 @@ func (db *DB) storeCapture(ctx context.Context, c *guazheng.Capture, kind string
 	if c.Site == "" {
 		return errors.New("capture without site")
 	}
-	if c.FetchedAt.IsZero() {
-		c.FetchedAt = db.now()
-	}
-	c.FetchedAt = c.FetchedAt.UTC()
-	if c.Method == "" {
-		c.Method = http.MethodGet
-	}
-	if c.FinalURL == "" {
-		c.FinalURL = c.URL
-	}
+	prepareCapture(c, db.now)
 	recs, err := captureRecords(c, kind, posts)
 	if err != nil {
 		return err
@@ -260,7 +266,28 @@ func (db *DB) storeCapture(ctx context.Context, c *guazheng.Capture, kind string
 // Ingest stores capture c (its WARC records and index row) and, for each
 // post, a new version if its content changed, its verdict and entities, and
 // its hit: one transaction per post, the first shared with the capture.
+//
+// It fills c.ID, and defaults: FetchedAt (now, in UTC), Method (GET),
+// FinalURL (URL), Site (the first post's site).
 func (db *DB) Ingest(ctx context.Context, c *guazheng.Capture, posts []guazheng.ClassifiedPost) ([]guazheng.PostChange, error) {
+	if c.Site == "" && len(posts) > 0 {
+		c.Site = posts[0].Post.Site
+	}
+	prepareCapture(c, db.now)
+	// Complete and check the posts before anything is written, so that the
+	// metadata record shows them as stored and a bad post loses no capture.
+	for i := range posts {
+		p := &posts[i].Post
+		if p.Site == "" {
+			p.Site = c.Site
+		}
+		if p.URL == "" {
+			p.URL = c.FinalURL
+		}
+		if p.Key == "" {
+			return nil, fmt.Errorf("store capture %s: post %d has no key", c.URL, i)
+		}
+	}
 	changes := make([]guazheng.PostChange, 0, len(posts))
 	err := db.storeCapture(ctx, c, "page", posts, func(tx *sql.Tx, captureID int64) error {
 		if len(posts) == 0 {
@@ -553,6 +580,7 @@ func addHistory(ctx context.Context, tx *sql.Tx, hitID int64, at time.Time, acto
 // URL part of a key such as URL#floor-3) as taken down at c.FetchedAt.
 // Nothing is deleted. It returns how many posts it marked.
 func (db *DB) TakeDown(ctx context.Context, c *guazheng.Capture) (int, error) {
+	prepareCapture(c, db.now)
 	n := 0
 	err := db.storeCapture(ctx, c, "gone", nil, func(tx *sql.Tx, captureID int64) error {
 		at := tsMust(c.FetchedAt)

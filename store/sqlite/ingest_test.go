@@ -474,3 +474,29 @@ func TestUsers(t *testing.T) {
 		t.Errorf("ListUsers = %+v", us)
 	}
 }
+
+func TestIngestRejectsBadPostsBeforeWriting(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, Options{})
+	c := testCapture("s", "http://s/x", t0, []byte("x"))
+	_, err := db.Ingest(ctx, c, []guazheng.ClassifiedPost{{Post: guazheng.Post{Title: "no key"}, Verdict: cleanVerdict()}})
+	if err == nil {
+		t.Fatal("post without key accepted")
+	}
+	if files, _ := db.WARCFiles(ctx); len(files) != 0 {
+		t.Errorf("WARC written for a refused capture: %+v", files)
+	}
+	// Site and URL default to the capture's and are in the metadata record.
+	c = testCapture("s", "http://s/y", t0, []byte("y"))
+	if _, err := db.Ingest(ctx, c, []guazheng.ClassifiedPost{{Post: guazheng.Post{Key: "k"}, Verdict: cleanVerdict()}}); err != nil {
+		t.Fatal(err)
+	}
+	caps, _ := db.CapturesByID(ctx, []int64{c.ID})
+	meta := caps[0].Records[2]
+	f, _ := os.Open(filepath.Join(db.WARCDir(), meta.File))
+	defer f.Close()
+	p, err := warc.ReadAt(f, meta.Offset, meta.Length)
+	if err != nil || !bytes.Contains(p.Block, []byte(`"site":"s","key":"k","url":"http://s/y"`)) {
+		t.Errorf("metadata: %s %v", p.Block, err)
+	}
+}

@@ -23,7 +23,7 @@ func wellFormed(t *testing.T, s string) {
 func TestChartsEscapeLabels(t *testing.T) {
 	evil := `<script>alert(1)</script>"><img src=x onerror=alert(1)>`
 	for name, svg := range map[string]string{
-		"bars": string(Bars{Title: evil, Labels: []string{evil, "3-02"}, Series: []Series{{Name: evil, Values: []float64{1, 2}}, {Name: "b", Values: []float64{3, 0}}}}.SVG()),
+		"bars":  string(Bars{Title: evil, Labels: []string{evil, "3-02"}, Series: []Series{{Name: evil, Values: []float64{1, 2}}, {Name: "b", Values: []float64{3, 0}}}}.SVG()),
 		"empty": string(Bars{Title: "空"}.SVG()),
 		"hbars": string(HBars{Title: evil, Items: []Item{{Label: evil, Value: 3, Note: evil}, {Label: "b", Value: 0}}}.SVG()),
 	} {

@@ -14,7 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/guazheng/guazheng"
-	"github.com/guazheng/guazheng/web/csvsafe"
+	"github.com/guazheng/guazheng/store/csvsafe"
 )
 
 // Columns are the headings, in order.

@@ -10,7 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/guazheng/guazheng"
-	"github.com/guazheng/guazheng/web/csvsafe"
+	"github.com/guazheng/guazheng/store/csvsafe"
 )
 
 var evil = guazheng.HitExport{ID: 7, Site: "jobs", URL: "http://x/1", Title: `=HYPERLINK("http://evil","点我")`,
