@@ -42,7 +42,7 @@ type run struct {
 	prob    float64
 	top     []string
 	scored  bool // prob and top are computed
-	feats   []string
+	feats   []uint64
 	// amounts are computed on first use
 	amountsDone bool
 	amountSpans []span
@@ -134,7 +134,7 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 	v.Flagged = v.Score >= e.Threshold()
 	if w := e.set.Settings.RoleWeight; v.Flagged && w > 0 && e.model != nil && e.model.Roles != nil {
 		r.scoreModel()
-		p := e.model.Roles.Probs(r.feats)
+		p := e.model.Roles.ProbsKeys(r.feats)
 		best := 0
 		for k := range p {
 			byRole[guazheng.Role(stat.RoleNames[k])] += w * p[k]
@@ -192,8 +192,8 @@ func (r *run) scoreModel() {
 		return
 	}
 	r.scored = true
-	r.feats = stat.Features(r.t.Norm, nil, map[string]struct{}{})
-	r.prob, r.top = r.e.model.Score(r.feats)
+	r.feats = stat.FeatureKeys(r.t.Norm, nil)
+	r.prob, r.top = r.e.model.ScoreKeys(r.feats)
 }
 
 // bandScore is the score of the band the model's probability falls in.

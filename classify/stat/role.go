@@ -13,6 +13,8 @@ var RoleNames = [3]string{"buyer", "seller", "broker"}
 type RoleModel struct {
 	Bias    [3]float64            `json:"bias"`
 	Weights map[string][3]float64 `json:"weights"`
+
+	w map[uint64][3]float64 // Weights by feature key, built by Model.compile
 }
 
 // RoleExample is one labeled ad.

@@ -22,6 +22,8 @@ type Model struct {
 	Trained  string             `json:"trained,omitempty"` // RFC 3339 time of training
 	Examples int                `json:"examples"`
 	Roles    *RoleModel         `json:"roles,omitempty"` // who wrote an ad; nil in older models
+
+	w map[uint64]float64 // Weights by feature key, built by compile
 }
 
 // Load parses a model file.
@@ -33,6 +35,7 @@ func Load(b []byte) (*Model, error) {
 	if m.Version != 1 {
 		return nil, fmt.Errorf("model.json: unknown version %d (want 1)", m.Version)
 	}
+	m.compile()
 	return &m, nil
 }
 
@@ -180,6 +183,7 @@ func Train(ex []Example, opt TrainOptions) *Model {
 			m.Weights[f] = round(v)
 		}
 	}
+	m.compile()
 	return m
 }
 

@@ -1,6 +1,7 @@
 package stat
 
 import (
+	"math"
 	"reflect"
 	"testing"
 )
@@ -78,6 +79,31 @@ func TestTrainRoles(t *testing.T) {
 		}
 		if best != tt.want {
 			t.Errorf("%s: probs %v, want %s", tt.text, p, RoleNames[tt.want])
+		}
+	}
+}
+
+func TestScoreKeysMatchesScore(t *testing.T) {
+	ex := []Example{{"高价收一建市政不坐班", true}, {"招聘施工员五险一金", false}, {"收二建挂证不坐班", true}, {"项目部招聘资料员", false}}
+	m := Train(ex, TrainOptions{})
+	m.Roles = TrainRoles([]RoleExample{{"高价收一建", "buyer"}, {"本人二建求挂", "seller"}, {"各类证书长期收出", "broker"}}, TrainOptions{})
+	b, _ := m.Marshal()
+	m2, err := Load(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"急收一建市政，不坐班", "招聘资料员，五险一金", "", "ａｂｃ 123"} {
+		p1, top1 := m2.Score(Features(text, nil, map[string]struct{}{}))
+		p2, top2 := m2.ScoreKeys(FeatureKeys(text, nil))
+		if math.Abs(p1-p2) > 1e-9 || len(top1) != len(top2) {
+			t.Errorf("%q: Score %v %q, ScoreKeys %v %q", text, p1, top1, p2, top2)
+		}
+		r1 := m2.Roles.Probs(Features(text, nil, map[string]struct{}{}))
+		r2 := m2.Roles.ProbsKeys(FeatureKeys(text, nil))
+		for k := range r1 {
+			if math.Abs(r1[k]-r2[k]) > 1e-9 {
+				t.Errorf("%q: role probs %v vs %v", text, r1, r2)
+			}
 		}
 	}
 }

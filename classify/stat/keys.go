@@ -1,0 +1,120 @@
+package stat
+
+import (
+	"slices"
+	"sort"
+	"unicode/utf8"
+)
+
+// A feature key packs a character bigram into a uint64, so scoring needs no
+// string allocation: the first rune in the high 32 bits, the second in the low.
+func key(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
+
+func keyString(k uint64) string {
+	var buf [8]byte
+	n := utf8.EncodeRune(buf[:], rune(k>>32))
+	n += utf8.EncodeRune(buf[n:], rune(uint32(k)))
+	return string(buf[:n])
+}
+
+// stringKey is the inverse of keyString for a two-rune feature.
+func stringKey(f string) (uint64, bool) {
+	a, n := utf8.DecodeRuneInString(f)
+	b, m := utf8.DecodeRuneInString(f[n:])
+	if n == 0 || m == 0 || n+m != len(f) {
+		return 0, false
+	}
+	return key(a, b), true
+}
+
+// FeatureKeys appends the distinct bigram keys of normalised text to dst[:0]
+// (the same features as Features), sorted.
+func FeatureKeys(norm string, dst []uint64) []uint64 {
+	dst = dst[:0]
+	prev := rune(-1)
+	for _, r := range norm {
+		c := fold(r)
+		if c < 0 {
+			prev = -1
+			continue
+		}
+		if prev >= 0 {
+			dst = append(dst, key(prev, c))
+		}
+		prev = c
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
+}
+
+// compile builds the key-indexed weights used for scoring.
+func (m *Model) compile() {
+	m.w = make(map[uint64]float64, len(m.Weights))
+	for f, v := range m.Weights {
+		if k, ok := stringKey(f); ok {
+			m.w[k] = v
+		}
+	}
+	if m.Roles != nil {
+		m.Roles.w = make(map[uint64][3]float64, len(m.Roles.Weights))
+		for f, v := range m.Roles.Weights {
+			if k, ok := stringKey(f); ok {
+				m.Roles.w[k] = v
+			}
+		}
+	}
+}
+
+// ScoreKeys is Score over feature keys.
+func (m *Model) ScoreKeys(keys []uint64) (p float64, top []string) {
+	if m.w == nil {
+		m.compile()
+	}
+	z := m.Bias
+	type kw struct {
+		k uint64
+		w float64
+	}
+	var best [5]kw
+	nb := 0
+	for _, k := range keys {
+		w, ok := m.w[k]
+		if !ok {
+			continue
+		}
+		z += w
+		if w <= 0 {
+			continue
+		}
+		// keep the five largest positive weights
+		if nb < len(best) {
+			best[nb] = kw{k, w}
+			nb++
+		} else if w > best[len(best)-1].w {
+			best[len(best)-1] = kw{k, w}
+		} else {
+			continue
+		}
+		sort.Slice(best[:nb], func(i, j int) bool { return best[i].w > best[j].w })
+	}
+	for i := 0; i < nb; i++ {
+		top = append(top, keyString(best[i].k))
+	}
+	return sigmoid(z), top
+}
+
+// ProbsKeys is Probs over feature keys.
+func (m *RoleModel) ProbsKeys(keys []uint64) [3]float64 {
+	if m.w == nil {
+		return m.Probs(nil)
+	}
+	z := m.Bias
+	for _, k := range keys {
+		if w, ok := m.w[k]; ok {
+			for i := range z {
+				z[i] += w[i]
+			}
+		}
+	}
+	return softmax(z)
+}
