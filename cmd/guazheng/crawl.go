@@ -106,49 +106,6 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	return err
 }
 
-// runDaemon crawls every enabled site on its cron schedule until SIGINT or
-// SIGTERM. The web UI and rules reload will join it here.
-func runDaemon(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "run")
-	var f crawlFlags
-	f.register(fs)
-	initial := fs.Bool("initial", true, "crawl every site once at start, before its first scheduled tick")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: guazheng run --config FILE [--db FILE]\n\n"+
-			"Runs the daemon: each site is crawled on its cron schedule (never twice at once);\n"+
-			"SIGINT or SIGTERM stops it cleanly, releasing claimed URLs.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	cfg, err := loadCrawlConfig(f.config)
-	if err != nil {
-		return err
-	}
-	log := newLogger(e.stderr, f.verbose)
-	deps, err := openCrawlDeps(ctx, cfg, f, log)
-	if err != nil {
-		return err
-	}
-	defer deps.close()
-	c, err := crawler.New(cfg, crawler.Options{Frontier: deps.frontier, Runs: deps.runs, Sink: deps.sink, Logger: log})
-	if err != nil {
-		return err
-	}
-	return c.Schedule(ctx, crawler.ScheduleOptions{RunAtStart: *initial, OnRun: func(site string, st *guazheng.RunStats, err error) {
-		if st == nil {
-			return
-		}
-		log.Info("run summary", "site", site, "requests", st.Counters[stats.Requests], "new_posts", st.Counters[stats.NewPosts],
-			"changed_posts", st.Counters[stats.ChangedPosts], "taken_down", st.Counters[stats.TakenDown],
-			"errors", st.Counters[stats.Errors], "robots_conflicts", len(st.RobotsConflicts))
-	}})
-}
-
 func loadCrawlConfig(path string) (*crawler.Config, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: --config FILE is required", errUsage)

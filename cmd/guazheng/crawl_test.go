@@ -106,7 +106,7 @@ func TestCrawlUsage(t *testing.T) {
 		{[]string{"crawl", "--config", cfg, "--memory"}, 2, "--memory keeps no evidence"},
 		{[]string{"crawl", "--config", bad}, 1, `site "jobboard": field "extract.text": empty selector`},
 		{[]string{"crawl", "--config", "/nonexistent.yaml"}, 1, "read config"},
-		{[]string{"run"}, 2, "--config FILE is required"},
+		{[]string{"run"}, 2, "want: guazheng run --config FILE"},
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCmd(tt.args...)

@@ -43,6 +43,11 @@ type webOptions struct {
 	// rules, when set, is the classifier the UI shares with the crawl
 	// pipeline (guazheng run); nil loads rulesDir.
 	rules *classify.Reloader
+	// wrap, when set, wraps the UI handler (guazheng run adds /metrics and
+	// /healthz).
+	wrap func(http.Handler, *classify.Reloader) http.Handler
+	// reloadEvery is how often the rule directory is checked (default 5s).
+	reloadEvery time.Duration
 }
 
 func (o *webOptions) register(fs *flag.FlagSet) {
@@ -162,7 +167,11 @@ func serveWeb(ctx context.Context, db *sqlite.DB, o webOptions, log *slog.Logger
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go app.rules.Watch(ctx, 5*time.Second)
+	every := o.reloadEvery
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	go app.rules.Watch(ctx, every)
 	c := cron.New(cron.WithLocation(cst))
 	if _, err := c.AddFunc(report.Schedule, func() { report.Job(db, app.reports, app.reportOp, log)(ctx) }); err != nil {
 		return fmt.Errorf("schedule monthly report: %w", err)
@@ -170,8 +179,12 @@ func serveWeb(ctx context.Context, db *sqlite.DB, o webOptions, log *slog.Logger
 	c.Start()
 	defer c.Stop()
 
+	handler := app.srv.Handler()
+	if o.wrap != nil {
+		handler = o.wrap(handler, app.rules)
+	}
 	servers := []*http.Server{
-		{Handler: app.srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
+		{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
 		{Handler: app.srv.SandboxHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
 	}
 	errc := make(chan error, 2)

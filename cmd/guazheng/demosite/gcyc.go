@@ -39,6 +39,11 @@ type ListItem struct {
 	Summary string `json:"summary"`
 	City    string `json:"city"`
 	Time    string `json:"time"` // 2006-01-02 15:04:05, China time
+	// Content, Company and Contact repeat the detail endpoint's fields, as
+	// many such boards do, so that a crawler can read posts from the list.
+	Content string `json:"content"`
+	Company string `json:"company"`
+	Contact string `json:"contact"`
 }
 
 // ListPage is the answer of /api/list?page=N.
@@ -93,9 +98,25 @@ func (g *gcyc) list(w http.ResponseWriter, r *http.Request) {
 	lp := ListPage{Items: make([]ListItem, 0, len(posts)), Page: n, HasMore: more}
 	for _, p := range posts {
 		lp.Items = append(lp.Items, ListItem{ID: p.ID, Title: p.Title, Summary: summary(p.Body, 60),
-			City: p.City, Time: p.Published.In(cst).Format(apiTime)})
+			City: p.City, Time: p.Published.In(cst).Format(apiTime), Content: p.Body, Company: p.Company,
+			Contact: contactLine(p.Contact.Phone, p.Contact.WeChat, p.Contact.QQ)})
 	}
 	g.json(w, r, http.StatusOK, lp)
+}
+
+// contactLine writes a post's contact block as one line.
+func contactLine(phone, wechat, qq string) string {
+	var parts []string
+	if phone != "" {
+		parts = append(parts, "电话："+phone)
+	}
+	if wechat != "" {
+		parts = append(parts, "微信："+wechat)
+	}
+	if qq != "" {
+		parts = append(parts, "QQ："+qq)
+	}
+	return strings.Join(parts, "  ")
 }
 
 // summary is the first n characters of text on one line.
