@@ -151,7 +151,7 @@ type Settings struct {
 	// RoleWeight is how many votes the statistical role model has in the
 	// role decision, spread by its probabilities (0: not used).
 	RoleWeight float64
-	Pos       Pos
+	Pos        Pos
 }
 
 // DictEntry is one line of the gse user dictionary.
