@@ -152,13 +152,10 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 	}
 	// The crawler reads its own section (the "crawler:" key) of the file,
 	// so its errors carry the file's line numbers.
-	cc, err := crawler.ParseConfig(name, bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
+	cc, crawlErr := crawler.ParseConfig(name, bytes.NewReader(b))
 	c.crawler = cc
 	c.applyDefaults()
-	if err := c.Validate(); err != nil {
+	if err := errors.Join(c.Validate(), crawlErr); err != nil {
 		return nil, err
 	}
 	return c, nil
