@@ -268,7 +268,7 @@ func (c *Config) Validate() error {
 				bad(f.name, "%q is not HOST:PORT", f.v)
 			}
 		}
-		if c.Web.Addr == c.Web.SandboxAddr {
+		if c.Web.Addr == c.Web.SandboxAddr && !strings.HasSuffix(c.Web.Addr, ":0") {
 			bad("web.sandbox_addr", "must differ from web.addr: captured pages are shown from a separate origin")
 		}
 	}
