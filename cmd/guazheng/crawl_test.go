@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/guazheng/guazheng/crawler/sitetest"
 )
@@ -116,20 +114,3 @@ func TestCrawlUsage(t *testing.T) {
 	}
 }
 
-// The daemon crawls at start and stops cleanly on cancellation.
-func TestRunDaemon(t *testing.T) {
-	cfg := jobboard(t)
-	db := filepath.Join(t.TempDir(), "g.db")
-	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
-	defer cancel()
-	var out, errb bytes.Buffer
-	err := runDaemon(ctx, &env{stdout: &out, stderr: &errb}, []string{"--config", cfg, "--db", db, "--no-classify"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"scheduler started", "run summary", "new_posts=6", "scheduler stopped"} {
-		if !strings.Contains(errb.String(), want) {
-			t.Errorf("log lacks %q:\n%s", want, errb.String())
-		}
-	}
-}
