@@ -61,19 +61,11 @@ func (e *Engine) ClassifyFull(title, text string) guazheng.Verdict {
 
 func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 	n := len(e.rules)
-	r := &run{
-		e:     e,
-		t:     e.norm.Normalize(title + "\n" + text),
-		cands: make([][]cand, n),
-		nearA: make([][]span, n),
-		nearB: make([][]span, n),
-		gate:  make([]bool, n),
-		poss:  make([]bool, n),
-		fired: make([]bool, n),
-		spans: make([][]span, n),
-	}
+	r := e.getRun(n)
+	defer e.putRun(r)
+	r.t = e.norm.Normalize(title + "\n" + text)
 	norm := r.t.Norm
-	r.matches = e.auto.FindAll(nil, norm)
+	r.matches = e.auto.FindAll(r.matches[:0], norm)
 	for _, m := range r.matches {
 		for _, u := range e.uses[m.ID] {
 			sp := span{m.Start, m.End}
@@ -156,6 +148,46 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 	return v
 }
 
+// getRun takes a run from the engine's pool, with per-rule slices of
+// length n, all empty.
+func (e *Engine) getRun(n int) *run {
+	r, _ := e.runs.Get().(*run)
+	if r == nil || len(r.fired) != n {
+		return &run{
+			e:     e,
+			cands: make([][]cand, n),
+			nearA: make([][]span, n),
+			nearB: make([][]span, n),
+			gate:  make([]bool, n),
+			poss:  make([]bool, n),
+			fired: make([]bool, n),
+			spans: make([][]span, n),
+		}
+	}
+	return r
+}
+
+// putRun clears a run and returns it to the pool. Spans handed out in a
+// verdict were copied, so the slices can be reused.
+func (e *Engine) putRun(r *run) {
+	for i := range r.fired {
+		r.cands[i] = r.cands[i][:0]
+		r.nearA[i] = r.nearA[i][:0]
+		r.nearB[i] = r.nearB[i][:0]
+		r.spans[i] = nil
+	}
+	clear(r.gate)
+	clear(r.poss)
+	clear(r.fired)
+	clear(r.bounds)
+	r.t = nil
+	r.ents = guazheng.Entities{}
+	r.prob, r.top, r.scored = 0, nil, false
+	r.feats = r.feats[:0]
+	r.amountsDone, r.amountSpans = false, nil
+	e.runs.Put(r)
+}
+
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -192,7 +224,7 @@ func (r *run) scoreModel() {
 		return
 	}
 	r.scored = true
-	r.feats = stat.FeatureKeys(r.t.Norm, nil)
+	r.feats = stat.FeatureKeys(r.t.Norm, r.feats)
 	r.prob, r.top = r.e.model.ScoreKeys(r.feats)
 }
 

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 
 	"github.com/guazheng/guazheng"
 	"github.com/guazheng/guazheng/classify/ac"
@@ -77,6 +78,7 @@ type Engine struct {
 	model     *stat.Model
 	firstBand int // index of the first band rule, len(rules) if none
 	firstExpr int
+	runs      sync.Pool // *run, reused across calls
 }
 
 // Options change how an Engine is built.
