@@ -375,6 +375,7 @@ type AuditProblem struct {
 	Problem string `json:"problem"`
 }
 
+// String renders the problem with its sequence number.
 func (p AuditProblem) String() string { return fmt.Sprintf("audit #%d: %s", p.Seq, p.Problem) }
 
 // AuditFilter selects audit entries.

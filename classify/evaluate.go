@@ -58,13 +58,23 @@ type Report struct {
 
 // Evaluate classifies every item (evaluating every rule) and scores the result.
 func Evaluate(e *Engine, items []Item) *Report {
+	verdicts := make([]guazheng.Verdict, len(items))
+	for i := range items {
+		verdicts[i] = e.ClassifyFull(items[i].Title, items[i].Text)
+	}
+	return score(e, items, verdicts)
+}
+
+// score computes a report from the verdicts given to items; e supplies the
+// rule list of the per-rule table.
+func score(e *Engine, items []Item, verdicts []guazheng.Verdict) *Report {
 	rep := &Report{RuleSet: e.Version(), Items: len(items), FPByLabel: map[string]int{}, ItemsByLabel: map[string]int{}}
 	hitsPos, hitsNeg := map[string]int{}, map[string]int{}
 	var obfTP, roleOK int
 	var want, found [3]int
 	for i := range items {
 		it := &items[i]
-		v := e.ClassifyFull(it.Title, it.Text)
+		v := verdicts[i]
 		rep.ItemsByLabel[it.Label]++
 		var names []string
 		for _, fr := range v.Rules {

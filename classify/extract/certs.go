@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -21,11 +22,23 @@ type CertTable struct {
 	sets      map[string]*specSet
 	specs     map[rune][]specRef // every specialty alias of every set, by first rune
 	specBits  runeBits
+
+	// the same, for matching: the aliases (specialty aliases) of first
+	// (specs) that may match where r1 is followed by r2, by pairKey(r1, r2),
+	// in their order there; by runeKey(r1) those of one rune, that may
+	// match before any r2
+	aliasPairs, aliasOnes keyTab[[]int]
+	specPairs, specOnes   keyTab[[]specRef]
+	startBits             runeBits // firstBits | specBits: where a mention may start
 }
 
 type certTarget struct {
 	name, spec string
 	set        *specSet
+	// label ids (see labelIDs) of this name with spec (or with no
+	// specialty), and with each specialty of set (by specAlias.si)
+	id, bareID int32
+	specIDs    []int32
 }
 
 type certAlias struct {
@@ -46,10 +59,13 @@ type specSet struct {
 	name  string
 	first map[rune][]specAlias // longest first
 	line  int                  // where a name line first used it
+	tab   keyTab[[]specAlias]  // first, for matching
+	specs []string             // the specialties, by specAlias.si
 }
 
 type specAlias struct {
 	text, spec string
+	si         int32 // index of spec in specSet.specs
 }
 
 type specRef struct {
@@ -210,7 +226,116 @@ func ParseCertTable(name string, r io.Reader) (*CertTable, error) {
 		idx := ct.first[r]
 		sort.SliceStable(idx, func(i, j int) bool { return len(ct.aliases[idx[i]].text) > len(ct.aliases[idx[j]].text) })
 	}
+	ct.labelIDs()
+	ct.aliasPairs, ct.aliasOnes = byPairs(ct.first, func(i int) string { return ct.aliases[i].text })
+	ct.specPairs, ct.specOnes = byPairs(ct.specs, func(r specRef) string { return r.alias.text })
+	for _, st := range ct.sets {
+		st.tab = newRuneTab(st.first)
+	}
+	for i := range ct.startBits {
+		ct.startBits[i] = ct.firstBits[i] | ct.specBits[i]
+	}
 	return ct, nil
+}
+
+// byPairs splits lists of words by first rune into lists by first two
+// runes (pairKey), each in the order of the list it comes from, and the
+// words of one rune (by runeKey), which also go into every pair list of
+// their first rune. A word whose second rune is not valid UTF-8 counts as
+// one of one rune.
+func byPairs[T any](first map[rune][]T, text func(T) string) (pairs, ones keyTab[[]T]) {
+	second := func(w string) (rune, bool) {
+		_, n := utf8.DecodeRuneInString(w)
+		if n == len(w) {
+			return 0, false
+		}
+		r2, n2 := utf8.DecodeRuneInString(w[n:])
+		if r2 == utf8.RuneError && n2 <= 1 {
+			return 0, false
+		}
+		return r2, true
+	}
+	pm, om := map[uint64][]T{}, map[uint64][]T{}
+	for r1, list := range first {
+		seconds := map[rune]bool{}
+		for _, x := range list {
+			if r2, ok := second(text(x)); ok {
+				seconds[r2] = true
+			} else {
+				om[runeKey(r1)] = append(om[runeKey(r1)], x)
+			}
+		}
+		for r2 := range seconds {
+			var l []T
+			for _, x := range list {
+				if s2, ok := second(text(x)); !ok || s2 == r2 {
+					l = append(l, x)
+				}
+			}
+			pm[pairKey(r1, r2)] = l
+		}
+	}
+	return newKeyTab(pm), newKeyTab(om)
+}
+
+// labelIDs numbers the labels (guazheng.Cert.Label) of every certificate
+// the table can report, so that Certs compares numbers, not labels.
+func (ct *CertTable) labelIDs() {
+	ids := map[string]int32{}
+	id := func(name, spec string) int32 {
+		l := guazheng.Cert{Name: name, Specialty: spec}.Label()
+		n, ok := ids[l]
+		if !ok {
+			n = int32(len(ids))
+			ids[l] = n
+		}
+		return n
+	}
+	index := func(st *specSet, sa *specAlias) {
+		for i, sp := range st.specs {
+			if sp == sa.spec {
+				sa.si = int32(i)
+				return
+			}
+		}
+		sa.si = int32(len(st.specs))
+		st.specs = append(st.specs, sa.spec)
+	}
+	names := make([]string, 0, len(ct.sets))
+	for n := range ct.sets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		st := ct.sets[n]
+		runes := make([]rune, 0, len(st.first))
+		for r := range st.first {
+			runes = append(runes, r)
+		}
+		sort.Slice(runes, func(i, j int) bool { return runes[i] < runes[j] })
+		for _, r := range runes {
+			for i := range st.first[r] {
+				index(st, &st.first[r][i])
+			}
+		}
+	}
+	for _, refs := range ct.specs {
+		for i := range refs {
+			index(refs[i].set, &refs[i].alias)
+		}
+	}
+	for i := range ct.aliases {
+		for j := range ct.aliases[i].targets {
+			tg := &ct.aliases[i].targets[j]
+			tg.id, tg.bareID = id(tg.name, tg.spec), id(tg.name, "")
+			if tg.set != nil {
+				tg.specIDs = make([]int32, len(tg.set.specs))
+				for k, sp := range tg.set.specs {
+					tg.specIDs[k] = id(tg.name, sp)
+				}
+			}
+		}
+	}
 }
 
 func sameTargets(a, b []certTarget) bool {
@@ -236,11 +361,16 @@ func endsLatin(a string) bool   { r, _ := utf8.DecodeLastRuneInString(a); return
 // matchAlias returns the longest alias at s[p:] that is not blocked and
 // respects Latin word boundaries.
 func (ct *CertTable) matchAlias(s string, p int) (*certAlias, bool) {
-	r, _ := runeAt(s, p)
+	r, n := runeAt(s, p)
 	if !ct.firstBits.maybe(r) {
 		return nil, false
 	}
-	for _, i := range ct.first[r] {
+	r2, _ := runeAt(s, p+n)
+	first, ok := ct.aliasPairs.get(pairKey(r, r2))
+	if !ok {
+		first, _ = ct.aliasOnes.get(runeKey(r))
+	}
+	for _, i := range first {
 		a := &ct.aliases[i]
 		if !strings.HasPrefix(s[p:], a.text) {
 			continue
@@ -288,7 +418,8 @@ func (a *certAlias) blocked(s string, p int) bool {
 // match returns the longest specialty alias of the set at s[q:].
 func (st *specSet) match(s string, q int) (specAlias, bool) {
 	r, _ := runeAt(s, q)
-	for _, sa := range st.first[r] {
+	list, _ := st.tab.get(runeKey(r))
+	for _, sa := range list {
 		if !strings.HasPrefix(s[q:], sa.text) {
 			continue
 		}
@@ -308,7 +439,8 @@ func (st *specSet) match(s string, q int) (specAlias, bool) {
 
 func (st *specSet) matchNoBoundary(s string, q int) (specAlias, bool) {
 	r, _ := runeAt(s, q)
-	for _, sa := range st.first[r] {
+	list, _ := st.tab.get(runeKey(r))
+	for _, sa := range list {
 		if strings.HasPrefix(s[q:], sa.text) {
 			return sa, true
 		}
@@ -319,7 +451,8 @@ func (st *specSet) matchNoBoundary(s string, q int) (specAlias, bool) {
 // has reports whether the set has the specialty alias text.
 func (st *specSet) has(text string) (specAlias, bool) {
 	r, _ := utf8.DecodeRuneInString(text)
-	for _, sa := range st.first[r] {
+	list, _ := st.tab.get(runeKey(r))
+	for _, sa := range list {
 		if sa.text == text {
 			return sa, true
 		}
@@ -365,25 +498,31 @@ var specFillers = []string{"专业", "方向", "类"}
 type certHit struct {
 	name, spec string
 	s, e       int
+	id         int32 // of the label
 }
 
-// findCerts returns every certificate mention, left to right.
-func (ct *CertTable) findCerts(s string) []certHit {
-	var out []certHit
+// findCerts returns every certificate mention, left to right, appended to
+// out[:0].
+func (ct *CertTable) findCerts(s string, out []certHit) []certHit {
+	out = out[:0]
 	if len(ct.aliases) == 0 {
 		return nil
 	}
 	for p := 0; p < len(s); {
+		if p = skipBits(s, p, &ct.startBits); p >= len(s) {
+			break
+		}
 		r, size := runeAt(s, p)
 		if a, ok := ct.matchAlias(s, p); ok {
-			hits, end := ct.withSpecs(s, p, p+len(a.text), a)
-			out = append(out, hits...)
+			var end int
+			out, end = ct.withSpecs(out, s, p, p+len(a.text), a)
 			p = end
 			continue
 		}
 		// a specialty right before a certificate: 市政一建
-		if hits, end, ok := ct.specBefore(s, p, r); ok {
-			out = append(out, hits...)
+		var end int
+		var ok bool
+		if out, end, ok = ct.specBefore(out, s, p, r); ok {
 			p = end
 			continue
 		}
@@ -393,22 +532,22 @@ func (ct *CertTable) findCerts(s string) []certHit {
 }
 
 // withSpecs reads the specialties that follow the alias a at s[start:q]
-// and returns one hit per target and specialty.
-func (ct *CertTable) withSpecs(s string, start, q int, a *certAlias) ([]certHit, int) {
-	var out []certHit
+// and appends one hit per target and specialty to out.
+func (ct *CertTable) withSpecs(out []certHit, s string, start, q int, a *certAlias) ([]certHit, int) {
+	var buf [8]specEnd
 	end := q
 	for _, tg := range a.targets {
 		if tg.spec != "" || tg.set == nil {
-			out = append(out, certHit{tg.name, tg.spec, start, q})
+			out = append(out, certHit{tg.name, tg.spec, start, q, tg.id})
 			continue
 		}
-		specs, e := readSpecs(s, q, tg.set)
+		specs, e := readSpecs(buf[:0], s, q, tg.set)
 		if len(specs) == 0 {
-			out = append(out, certHit{tg.name, "", start, q})
+			out = append(out, certHit{tg.name, "", start, q, tg.bareID})
 			continue
 		}
 		for _, sp := range specs {
-			out = append(out, certHit{tg.name, sp.spec, start, sp.e})
+			out = append(out, certHit{tg.name, sp.spec, start, sp.e, tg.specIDs[sp.si]})
 		}
 		end = max(end, e)
 	}
@@ -418,27 +557,29 @@ func (ct *CertTable) withSpecs(s string, start, q int, a *certAlias) ([]certHit,
 type specEnd struct {
 	spec string
 	e    int
+	si   int32
 }
 
 // readSpecs reads specialties of set at s[q:]: after at most two opening
-// separators, one or more specialty aliases linked by joiners.
-func readSpecs(s string, q int, set *specSet) ([]specEnd, int) {
+// separators, one or more specialty aliases linked by joiners. It appends
+// them to out[:0].
+func readSpecs(out []specEnd, s string, q int, set *specSet) ([]specEnd, int) {
+	out = out[:0]
 	p := skipRunes(s, q, 2, isSpecOpen)
 	if w, ok := hasPrefixAt(s, p, specFillers); ok {
 		p = skipRunes(s, p+len(w), 1, func(r rune) bool { return r == ':' })
 	}
 	sa, ok := set.match(s, p)
 	if !ok {
-		return nil, q
+		return out, q
 	}
-	var out []specEnd
 	for {
 		p += len(sa.text)
 		if w, ok := hasPrefixAt(s, p, specFillers); ok {
 			p += len(w)
 		}
 		e := skipRunes(s, p, 1, isSpecClose)
-		out = append(out, specEnd{sa.spec, e})
+		out = append(out, specEnd{sa.spec, e, sa.si})
 		next := p
 		if w, ok := hasPrefixAt(s, p, specJoiners); ok {
 			next += len(w)
@@ -451,12 +592,19 @@ func readSpecs(s string, q int, set *specSet) ([]specEnd, int) {
 	}
 }
 
-// specBefore handles a specialty written before the certificate (市政一建).
-func (ct *CertTable) specBefore(s string, p int, r rune) ([]certHit, int, bool) {
+// specBefore handles a specialty written before the certificate (市政一建),
+// appending its hits to out.
+func (ct *CertTable) specBefore(out []certHit, s string, p int, r rune) ([]certHit, int, bool) {
 	if !ct.specBits.maybe(r) {
-		return nil, p, false
+		return out, p, false
 	}
-	for _, ref := range ct.specs[r] {
+	_, n := runeAt(s, p)
+	r2, _ := runeAt(s, p+n)
+	refs, ok := ct.specPairs.get(pairKey(r, r2))
+	if !ok {
+		refs, _ = ct.specOnes.get(runeKey(r))
+	}
+	for _, ref := range refs {
 		if !strings.HasPrefix(s[p:], ref.alias.text) {
 			continue
 		}
@@ -465,19 +613,19 @@ func (ct *CertTable) specBefore(s string, p int, r rune) ([]certHit, int, bool) 
 		if !ok {
 			continue
 		}
-		var out []certHit
+		n0 := len(out)
 		for _, tg := range a.targets {
 			if tg.spec == "" && tg.set != nil {
 				if sa, ok := tg.set.has(ref.alias.text); ok {
-					out = append(out, certHit{tg.name, sa.spec, p, q + len(a.text)})
+					out = append(out, certHit{tg.name, sa.spec, p, q + len(a.text), tg.specIDs[sa.si]})
 				}
 			}
 		}
-		if len(out) > 0 {
+		if len(out) > n0 {
 			return out, q + len(a.text), true
 		}
 	}
-	return nil, p, false
+	return out, p, false
 }
 
 // Certs finds certificate mentions: Name is the normalised name (一级建造师),
@@ -485,15 +633,17 @@ func (ct *CertTable) specBefore(s string, p int, r rune) ([]certHit, int, bool) 
 // directly, in brackets, after a separator, or comes just before it.
 // Several linked specialties (一建 市政+公路) give several certs.
 func (x *Extractor) Certs(t *normalize.Text) []guazheng.Cert {
-	hits := x.certs.findCerts(t.Norm)
+	var buf [32]certHit
+	hits := x.certs.findCerts(t.Norm, buf[:0])
 	out := []guazheng.Cert{}
-	seen := map[string]bool{}
+	var idBuf [32]int32
+	ids := idBuf[:0] // the label ids of out
 	for _, h := range hits {
-		c := guazheng.Cert{Name: h.name, Specialty: h.spec}
-		if seen[c.Label()] {
+		if slices.Contains(ids, h.id) {
 			continue
 		}
-		seen[c.Label()] = true
+		ids = append(ids, h.id)
+		c := guazheng.Cert{Name: h.name, Specialty: h.spec}
 		c.Span = span(t, h.s, h.e)
 		out = append(out, c)
 	}

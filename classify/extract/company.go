@@ -54,6 +54,40 @@ var companyGeneric = []string{
 func init() {
 	// longest first, so that 本地 goes before 本
 	sort.SliceStable(companyGeneric, func(i, j int) bool { return len(companyGeneric[i]) > len(companyGeneric[j]) })
+	companyCutBloom = wordBlooms(companyCut)
+	companyGenericBloom = wordBlooms(companyGeneric)
+}
+
+// companyCutBloom and companyGenericBloom hold the runeBloom bit of the
+// first rune of every word of companyCut and companyGeneric.
+var companyCutBloom, companyGenericBloom []uint64
+
+// runeBloom is a one-bit fingerprint of a rune, for 64-bit sets of the runes
+// of a short text: a word whose first rune is not in the set of a text
+// cannot occur in it.
+func runeBloom(r rune) uint64 { return 1 << (uint32(r) * 0x9E3779B1 >> 26) }
+
+func wordBlooms(words []string) []uint64 {
+	out := make([]uint64, len(words))
+	for i, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		out[i] = runeBloom(r)
+	}
+	return out
+}
+
+// textBloom is the set of the runes of s; ok is false when s is not valid
+// UTF-8 (then the set says nothing).
+func textBloom(s string) (set uint64, ok bool) {
+	for i := 0; i < len(s); {
+		r, n := runeAt(s, i)
+		if r == utf8.RuneError && n <= 1 {
+			return 0, false
+		}
+		set |= runeBloom(r)
+		i += n
+	}
+	return set, true
 }
 
 // companyChar reports runes that may be part of a company name.
@@ -61,11 +95,15 @@ func companyChar(r rune) bool {
 	return isHan(r) || isASCIIAlnum(r) || r == '(' || r == ')' || r == '·'
 }
 
-func findCompanies(t *normalize.Text) []found {
+func findCompanies(t *normalize.Text, cs *cands) []found {
 	s := t.Norm
 	type cand struct{ s, e int }
 	var cands []cand
+	next := cs.cursor(clCompany)
 	for p := 0; p < len(s); {
+		if p = next.next(p, len(s)); p >= len(s) {
+			break
+		}
 		suf, ok := companySuffixes.at(s, p)
 		if !ok {
 			_, n := runeAt(s, p)
@@ -94,7 +132,13 @@ func findCompanies(t *normalize.Text) []found {
 		if i := strings.LastIndex(head, ")"); i >= 0 && !strings.Contains(head[:i], "(") {
 			head = head[i+1:]
 		}
-		for _, w := range companyCut {
+		// (a word whose first rune is nowhere in head cannot be found in
+		// what is left of it)
+		bloom, valid := textBloom(head)
+		for k, w := range companyCut {
+			if valid && bloom&companyCutBloom[k] == 0 {
+				continue
+			}
 			if w == "公司" && suf == "分公司" {
 				continue // XX有限公司郑州分公司 is one name
 			}
@@ -156,7 +200,13 @@ func companyNamed(head, suffix string) bool {
 		}
 	}
 	rest := head
-	for _, w := range companyGeneric {
+	// removing words never brings in a rune that head lacks, so a word
+	// whose first rune head lacks is never found
+	bloom, valid := textBloom(head)
+	for k, w := range companyGeneric {
+		if valid && bloom&companyGenericBloom[k] == 0 {
+			continue
+		}
 		rest = strings.ReplaceAll(rest, w, "")
 	}
 	rest = strings.Trim(rest, "()·")

@@ -48,7 +48,12 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 	s := t.Norm
 	var all []found
 
-	emails := findEmails(t)
+	// one pass finds where each finder needs to look
+	var posBuf [384]int
+	var clsBuf [384]uint8
+	cs := collectCands(s, clEmail|clWeChat|clQQ|clDigit|clCompany, posBuf[:0], clsBuf[:0])
+
+	emails := findEmails(t, &cs)
 	all = append(all, emails...)
 	inEmail := func(p int) bool {
 		for _, f := range emails {
@@ -59,34 +64,55 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 		return false
 	}
 
-	qqs, qqOnly := findQQ(t, inEmail)
+	qqs, qqOnly := findQQ(t, &cs, inEmail)
 	all = append(all, qqs...)
 
-	phones := findPhones(t, qqOnly, inEmail)
+	phones := findPhones(t, &cs, qqOnly, inEmail)
 	for _, p := range phones {
 		all = append(all, found{kind: guazheng.ContactPhone, value: p.value, s: p.s, e: p.e, obfuscated: p.obfuscated})
 	}
-	all = append(all, findWeChat(t, phones, inEmail)...)
+	all = append(all, findWeChat(t, &cs, phones, inEmail)...)
 	// a phone followed by "QQ同号" is a QQ number too
 	for _, p := range phones {
 		if sameNumberCue(s, p.e, qqSameCues) {
 			all = append(all, found{kind: guazheng.ContactQQ, value: p.value, s: p.s, e: p.e, obfuscated: p.obfuscated})
 		}
 	}
-	all = append(all, findCompanies(t)...)
+	all = append(all, findCompanies(t, &cs)...)
 
 	byStart(all, func(f found) int { return f.s })
-	seen := map[string]bool{}
 	out := []guazheng.Contact{}
-	for _, f := range all {
-		key := string(f.kind) + "\x00" + f.value
-		if f.value == "" || seen[key] {
+	var seen map[string]bool // only for long lists; short ones are searched
+	if len(all) > 24 {
+		seen = map[string]bool{}
+	}
+	for i, f := range all {
+		if f.value == "" {
 			continue
 		}
-		seen[key] = true
+		if seen != nil {
+			key := string(f.kind) + "\x00" + f.value
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+		} else if foundBefore(all[:i], f) {
+			continue
+		}
 		out = append(out, guazheng.Contact{Kind: f.kind, Value: f.value, Obfuscated: f.obfuscated, Span: span(t, f.s, f.e)})
 	}
 	return out
+}
+
+// foundBefore reports whether list holds a contact of the kind and value
+// of f.
+func foundBefore(list []found, f found) bool {
+	for _, g := range list {
+		if g.kind == f.kind && g.value == f.value {
+			return true
+		}
+	}
+	return false
 }
 
 // ---------------------------------------------------------------- cues
@@ -273,18 +299,14 @@ func readSpacedID(s string, p int) (string, int, bool) {
 	return string(id), i, true
 }
 
-func findWeChat(t *normalize.Text, phones []phoneFound, inEmail func(int) bool) []found {
+func findWeChat(t *normalize.Text, cs *cands, phones []phoneFound, inEmail func(int) bool) []found {
 	s := t.Norm
 	var out []found
-	phoneAt := map[int]phoneFound{}
-	for _, p := range phones {
-		phoneAt[p.s] = p
-		// a "+" or "(" may have been included before the digits
-		if r, n := runeAt(s, p.s); r == '+' || r == '(' {
-			phoneAt[p.s+n] = p
-		}
-	}
+	next := cs.cursor(clWeChat)
 	for p := 0; p < len(s); p++ {
+		if p = next.next(p, len(s)); p >= len(s) {
+			break
+		}
 		if s[p]&0xC0 == 0x80 {
 			continue // inside a rune
 		}
@@ -321,7 +343,7 @@ func findWeChat(t *normalize.Text, phones []phoneFound, inEmail func(int) bool) 
 			p = end - 1
 			continue
 		}
-		if ph, ok := phoneAt[q]; ok {
+		if ph, ok := phoneStartingAt(s, phones, q); ok {
 			out = append(out, found{kind: guazheng.ContactWeChat, value: ph.value, s: ph.s, e: ph.e,
 				obfuscated: !c.plain || ph.obfuscated || t.NormChanged(p, p+len(c.text))})
 			p = ph.e - 1
@@ -333,6 +355,22 @@ func findWeChat(t *normalize.Text, phones []phoneFound, inEmail func(int) bool) 
 		}
 	}
 	return out
+}
+
+// phoneStartingAt returns the phone whose digits start at q: its span
+// starts there, or a "+" or "(" included before the digits does (the last
+// such phone when several would qualify).
+func phoneStartingAt(s string, phones []phoneFound, q int) (phoneFound, bool) {
+	for i := len(phones) - 1; i >= 0; i-- {
+		p := phones[i]
+		if r, n := runeAt(s, p.s); (r == '+' || r == '(') && p.s+n == q {
+			return p, true
+		}
+		if p.s == q {
+			return p, true
+		}
+	}
+	return phoneFound{}, false
 }
 
 // After a phone number, these say that the WeChat (or QQ) id is the same.
@@ -362,11 +400,15 @@ func sameNumberCue(s string, q int, words *wordSet) bool {
 
 // ---------------------------------------------------------------- QQ
 
-func findQQ(t *normalize.Text, inEmail func(int) bool) ([]found, map[int]bool) {
+func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[int]bool) {
 	s := t.Norm
 	var out []found
-	only := map[int]bool{}
+	var only map[int]bool // made when needed: reading a nil map is fine
+	next := cs.cursor(clQQ)
 	for p := 0; p < len(s); p++ {
+		if p = next.next(p, len(s)); p >= len(s) {
+			break
+		}
 		if s[p]&0xC0 == 0x80 {
 			continue // inside a rune
 		}
@@ -415,6 +457,9 @@ func findQQ(t *normalize.Text, inEmail func(int) bool) ([]found, map[int]bool) {
 		out = append(out, found{kind: guazheng.ContactQQ, value: digitsOf(num), s: ns, e: ne,
 			obfuscated: !c.plain || t.NormChanged(ns, ne) || t.NormChanged(p, p+len(c.text))})
 		if !mixed {
+			if only == nil {
+				only = map[int]bool{}
+			}
 			only[ns] = true
 		}
 		p = ne - 1
@@ -448,10 +493,18 @@ func isLocalChar(b byte) bool {
 
 func isLabelChar(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' }
 
-func findEmails(t *normalize.Text) []found {
+func findEmails(t *normalize.Text, cs *cands) []found {
 	s := t.Norm
 	var out []found
+	// every spelling of the at sign contains @, #, "at" or 艾特
+	if !cs.atSign {
+		return nil
+	}
+	next := cs.cursor(clEmail)
 	for p := 1; p < len(s); p++ {
+		if p = next.next(p, len(s)); p >= len(s) {
+			break
+		}
 		if s[p]&0xC0 == 0x80 {
 			continue // inside a rune
 		}

@@ -48,8 +48,16 @@ func span(t *normalize.Text, s, e int) guazheng.Span {
 	return guazheng.Span{Start: os, End: oe, Text: t.Orig[os:oe]}
 }
 
-// runeAt decodes the rune at s[p:] (utf8.RuneError, 0 at the end).
+// runeAt decodes the rune at s[p:] (utf8.RuneError, 0 at the end). The
+// ASCII case is inlined at every call.
 func runeAt(s string, p int) (rune, int) {
+	if uint(p) < uint(len(s)) && s[p] < utf8.RuneSelf {
+		return rune(s[p]), 1
+	}
+	return runeAtSlow(s, p)
+}
+
+func runeAtSlow(s string, p int) (rune, int) {
 	if p < 0 || p >= len(s) {
 		return utf8.RuneError, 0
 	}
@@ -70,6 +78,13 @@ func runeAt(s string, p int) (rune, int) {
 // runeBefore decodes the rune that ends at s[:p] (utf8.RuneError, 0 at the
 // start).
 func runeBefore(s string, p int) (rune, int) {
+	if uint(p-1) < uint(len(s)) && s[p-1] < utf8.RuneSelf {
+		return rune(s[p-1]), 1
+	}
+	return runeBeforeSlow(s, p)
+}
+
+func runeBeforeSlow(s string, p int) (rune, int) {
 	if p <= 0 || p > len(s) {
 		return utf8.RuneError, 0
 	}
@@ -94,6 +109,13 @@ func isHan(r rune) bool {
 
 // cnDigit is the value of a Chinese numeral used as a digit.
 func cnDigit(r rune) (int, bool) {
+	if uint32(r) >= 1<<16 || runeClass.of(r)&clCNDigit == 0 {
+		return 0, false
+	}
+	return cnDigitSlow(r)
+}
+
+func cnDigitSlow(r rune) (int, bool) {
 	switch r {
 	case '零', '〇':
 		return 0, true
@@ -122,6 +144,16 @@ func cnDigit(r rune) (int, bool) {
 // digitAt reads one digit of any script at s[p:]: its value, size and
 // whether it is a Chinese numeral.
 func digitAt(s string, p int) (v int, size int, cn bool, ok bool) {
+	if uint(p) < uint(len(s)) && s[p] < utf8.RuneSelf {
+		if c := s[p]; c >= '0' && c <= '9' {
+			return int(c - '0'), 1, false, true
+		}
+		return 0, 0, false, false
+	}
+	return digitAtSlow(s, p)
+}
+
+func digitAtSlow(s string, p int) (v int, size int, cn bool, ok bool) {
 	r, n := runeAt(s, p)
 	if isASCIIDigit(r) {
 		return int(r - '0'), n, false, true
@@ -135,9 +167,11 @@ func digitAt(s string, p int) (v int, size int, cn bool, ok bool) {
 // hasPrefixAt reports whether s[p:] starts with any of words and returns
 // the longest.
 func hasPrefixAt(s string, p int, words []string) (string, bool) {
+	t := s[p:]
 	best, ok := "", false
 	for _, w := range words {
-		if len(w) > len(best) && strings.HasPrefix(s[p:], w) {
+		// (the last byte first: for CJK words the most telling one)
+		if n := len(w); n > len(best) && n <= len(t) && t[n-1] == w[n-1] && t[:n] == w {
 			best, ok = w, true
 		}
 	}
@@ -146,12 +180,25 @@ func hasPrefixAt(s string, p int, words []string) (string, bool) {
 
 // hasSuffixBefore reports whether s[:p] ends with any of words.
 func hasSuffixBefore(s string, p int, words []string) bool {
+	t := s[:p]
 	for _, w := range words {
-		if strings.HasSuffix(s[:p], w) {
+		if endsWith(t, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// endsWith is strings.HasSuffix, comparing the last byte first.
+func endsWith(t, w string) bool {
+	n := len(w)
+	return n <= len(t) && (n == 0 || t[len(t)-1] == w[n-1]) && t[len(t)-n:] == w
+}
+
+// startsWith is strings.HasPrefix, comparing the last byte of w first.
+func startsWith(t, w string) bool {
+	n := len(w)
+	return n <= len(t) && (n == 0 || t[n-1] == w[n-1]) && t[:n] == w
 }
 
 // latinWordBefore returns the ASCII-letter word that ends at s[:p].
@@ -181,8 +228,8 @@ func byStart[T any](items []T, start func(T) int) {
 // only at the words that start with the rune there.
 type wordSet struct {
 	ascii [utf8.RuneSelf][]string
-	other map[rune][]string
-	bits  runeBits // first runes in other (a quick filter before the map)
+	other keyTab[[]string]
+	bits  runeBits // first runes in other (a quick filter before the table)
 }
 
 // runeBits is a set of BMP runes; runes above the BMP are always "maybe".
@@ -199,13 +246,14 @@ func (b *runeBits) maybe(r rune) bool {
 }
 
 func newWordSet(words ...string) *wordSet {
-	ws := &wordSet{other: map[rune][]string{}}
+	ws := &wordSet{}
+	other := map[rune][]string{}
 	for _, w := range words {
 		r, _ := utf8.DecodeRuneInString(w)
 		if r < utf8.RuneSelf {
 			ws.ascii[r] = append(ws.ascii[r], w)
 		} else {
-			ws.other[r] = append(ws.other[r], w)
+			other[r] = append(other[r], w)
 			ws.bits.add(r)
 		}
 	}
@@ -215,10 +263,25 @@ func newWordSet(words ...string) *wordSet {
 	for i := range ws.ascii {
 		byLen(ws.ascii[i])
 	}
-	for r := range ws.other {
-		byLen(ws.other[r])
+	for r := range other {
+		byLen(other[r])
 	}
+	ws.other = newRuneTab(other)
 	return ws
+}
+
+// firstRunes calls f with the first rune of every word of the set.
+func (ws *wordSet) firstRunes(f func(rune)) {
+	for c, l := range ws.ascii {
+		if len(l) > 0 {
+			f(rune(c))
+		}
+	}
+	for _, k := range ws.other.keys {
+		if k != noKey {
+			f(rune(k))
+		}
+	}
 }
 
 // at returns the longest word of the set at s[p:].
@@ -234,7 +297,7 @@ func (ws *wordSet) at(s string, p int) (string, bool) {
 		if !ws.bits.maybe(r) {
 			return "", false
 		}
-		list = ws.other[r]
+		list, _ = ws.other.get(runeKey(r))
 	}
 	for _, w := range list {
 		if strings.HasPrefix(s[p:], w) {
@@ -242,4 +305,327 @@ func (ws *wordSet) at(s string, p int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// skipBits is skipTo for a set of runes: it skips ASCII characters and
+// valid two- and three-byte runes that are not in bits.
+func skipBits(s string, p int, bits *runeBits) int {
+	for p < len(s) {
+		c := s[p]
+		var r rune
+		var n int
+		switch {
+		case c < utf8.RuneSelf:
+			r, n = rune(c), 1
+		case c&0xF0 == 0xE0 && p+2 < len(s):
+			c1, c2 := s[p+1], s[p+2]
+			if !(c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0)) {
+				return p
+			}
+			r, n = rune(c&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F), 3
+		case c >= 0xC2 && c < 0xE0 && p+1 < len(s) && s[p+1]&0xC0 == 0x80:
+			r, n = rune(c&0x1F)<<6|rune(s[p+1]&0x3F), 2
+		default:
+			return p
+		}
+		if bits[r>>6]&(1<<(r&63)) != 0 {
+			return p
+		}
+		p += n
+	}
+	return p
+}
+
+// asciiSet is a set of ASCII bytes.
+func asciiSet(chars string) (set [utf8.RuneSelf]bool) {
+	for i := 0; i < len(chars); i++ {
+		set[chars[i]] = true
+	}
+	return set
+}
+
+// skipAfter is skipTo that also skips candidates right after an ASCII
+// byte of notAfter (callers that reject those at once).
+func skipAfter(s string, p int, mask uint8, notAfter *[utf8.RuneSelf]bool) int {
+	for {
+		p = skipTo(s, p, mask)
+		if p >= len(s) || p == 0 || s[p-1] >= utf8.RuneSelf || !notAfter[s[p-1]] {
+			return p
+		}
+		// a candidate rune right after: skip the whole rune (it is ASCII
+		// or a valid two- or three-byte rune, or the caller looks anyway)
+		switch c := s[p]; {
+		case c < utf8.RuneSelf:
+			p++
+		default:
+			return p
+		}
+	}
+}
+
+// cands lists where in a text a rune of some classes may start: the
+// positions skipTo(s, p, mask) can return, in order, with their classes
+// (every class for the positions where skipTo stops without looking). An
+// ASCII digit right after another is left out: no number, phone number or
+// price starts there (their scans either go on over it or reject it).
+type cands struct {
+	pos []int
+	cls []uint8
+	// atSign: s contains @, #, "at" or 艾特, which every spelling of the
+	// at sign of an e-mail address contains
+	atSign bool
+}
+
+func collectCands(s string, mask uint8, pos []int, cls []uint8) cands {
+	c := cands{pos: pos, cls: cls}
+	tab := runeClass
+	digitBefore := false
+	for p := 0; p < len(s); {
+		ch := s[p]
+		if ch < utf8.RuneSelf {
+			switch {
+			case ch >= '0' && ch <= '9':
+				if !digitBefore && tab.ascii[ch]&mask != 0 {
+					c.pos, c.cls = append(c.pos, p), append(c.cls, tab.ascii[ch])
+				}
+				digitBefore = true
+				p++
+				continue
+			case ch == '@' || ch == '#' || ch == 'a' && p+1 < len(s) && s[p+1] == 't':
+				c.atSign = true
+			}
+			digitBefore = false
+			if tab.ascii[ch]&mask != 0 {
+				c.pos, c.cls = append(c.pos, p), append(c.cls, tab.ascii[ch])
+			}
+			p++
+			continue
+		}
+		digitBefore = false
+		if ch&0xF0 == 0xE0 && p+2 < len(s) {
+			c1, c2 := s[p+1], s[p+2]
+			if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (ch != 0xE0 || c1 >= 0xA0) && (ch != 0xED || c1 < 0xA0) {
+				if cl := tab.of3(ch, c1, c2); cl&mask != 0 {
+					c.pos, c.cls = append(c.pos, p), append(c.cls, cl)
+				}
+				if ch == 0xE8 && c1 == 0x89 && c2 == 0xBE && strings.HasPrefix(s[p+3:], "特") { // 艾特
+					c.atSign = true
+				}
+				p += 3
+				continue
+			}
+		} else if ch >= 0xC2 && ch < 0xE0 && p+1 < len(s) && s[p+1]&0xC0 == 0x80 {
+			if cl := tab.of(rune(ch&0x1F)<<6 | rune(s[p+1]&0x3F)); cl&mask != 0 {
+				c.pos, c.cls = append(c.pos, p), append(c.cls, cl)
+			}
+			p += 2
+			continue
+		}
+		c.pos, c.cls = append(c.pos, p), append(c.cls, 0xFF)
+		p++
+	}
+	return c
+}
+
+// cursor walks the candidates of some classes.
+type cursor struct {
+	c    *cands
+	i    int
+	mask uint8
+}
+
+func (c *cands) cursor(mask uint8) cursor { return cursor{c: c, mask: mask} }
+
+// next returns the first candidate position from p on (positions only grow
+// from call to call), or end when there is none.
+func (k *cursor) next(p, end int) int {
+	pos, cls := k.c.pos, k.c.cls
+	for i := k.i; i < len(pos) && i < len(cls); i++ {
+		if pos[i] >= p && cls[i]&k.mask != 0 {
+			k.i = i
+			return pos[i]
+		}
+	}
+	k.i = len(pos)
+	return end
+}
+
+// keyTab is a small read-only hash table keyed by runes (runeKey) or
+// pairs of runes (pairKey), much cheaper to probe than a map.
+type keyTab[V any] struct {
+	keys  []uint64 // noKey: empty slot
+	vals  []V
+	shift uint
+}
+
+const noKey = ^uint64(0)
+
+func runeKey(r rune) uint64      { return uint64(uint32(r)) }
+func pairKey(r1, r2 rune) uint64 { return uint64(uint32(r1))<<32 | uint64(uint32(r2)) }
+
+func newKeyTab[V any](m map[uint64]V) keyTab[V] {
+	size, bits := 1, uint(0)
+	for size < 2*len(m)+2 {
+		size, bits = size*2, bits+1
+	}
+	t := keyTab[V]{keys: make([]uint64, size), vals: make([]V, size), shift: 64 - bits}
+	for i := range t.keys {
+		t.keys[i] = noKey
+	}
+	for k, v := range m {
+		if k == noKey {
+			panic("extract: bad table key")
+		}
+		i := t.slot(k)
+		for t.keys[i] != noKey {
+			i = (i + 1) & (size - 1)
+		}
+		t.keys[i], t.vals[i] = k, v
+	}
+	return t
+}
+
+// newRuneTab makes a keyTab keyed by runeKey.
+func newRuneTab[V any](m map[rune]V) keyTab[V] {
+	m2 := make(map[uint64]V, len(m))
+	for r, v := range m {
+		m2[runeKey(r)] = v
+	}
+	return newKeyTab(m2)
+}
+
+func (t *keyTab[V]) slot(k uint64) int {
+	return int(k * 0x9E3779B97F4A7C15 >> t.shift)
+}
+
+// get returns the value stored for k.
+func (t *keyTab[V]) get(k uint64) (V, bool) {
+	var zero V
+	if len(t.keys) == 0 {
+		return zero, false
+	}
+	mask := len(t.keys) - 1
+	for i := t.slot(k) & mask; ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case k:
+			return t.vals[i], true
+		case noKey:
+			return zero, false
+		}
+	}
+}
+
+// Rune classes: what a rune may start. A scanning loop skips runes of no
+// interest with skipTo instead of trying every matcher at every rune.
+const (
+	clCNDigit  uint8 = 1 << iota // a Chinese numeral used as a digit (cnDigit)
+	clDigit                      // any digit: ASCII or Chinese numeral (digitAt)
+	clNumber                     // a number (numberStart)
+	clQuantity                   // a quantity: a number or 若, 数, 多, 几
+	clEmail                      // the @ of an e-mail address (emailAt)
+	clWeChat                     // a WeChat cue
+	clQQ                         // a QQ cue
+	clCompany                    // a company suffix
+)
+
+// runeClass holds the classes of every BMP rune.
+var runeClass = buildRuneClass()
+
+// classTable maps BMP runes to their classes in two levels, small enough
+// to stay in the first-level cache: blocks of 64 runes, the many blocks
+// with no class sharing block 0.
+type classTable struct {
+	ascii [utf8.RuneSelf]uint8
+	block [1 << 10]uint8 // r>>6 → block number
+	data  [256 << 6]uint8
+}
+
+func (ct *classTable) of(r rune) uint8 {
+	return ct.data[int(ct.block[(r>>6)&(1<<10-1)])<<6|int(r&63)]
+}
+
+// of3 is of for the three-byte sequence c, c1, c2 (valid UTF-8).
+func (ct *classTable) of3(c, c1, c2 byte) uint8 {
+	return ct.data[int(ct.block[int(c&0x0F)<<6|int(c1&0x3F)])<<6|int(c2&0x3F)]
+}
+
+func buildRuneClass() *classTable {
+	var t [1 << 16]uint8
+	for _, r := range "零〇一幺壹二两贰三叁四肆五伍六陆七柒八捌九玖" {
+		t[r] |= clCNDigit | clDigit | clNumber | clQuantity
+	}
+	for r := '0'; r <= '9'; r++ {
+		t[r] |= clDigit | clNumber | clQuantity
+	}
+	for _, r := range "十拾" {
+		t[r] |= clNumber | clQuantity
+	}
+	for _, r := range "若数多几" {
+		t[r] |= clQuantity
+	}
+	for _, c := range []struct {
+		ws *wordSet
+		cl uint8
+	}{{emailAt, clEmail}, {weChatIndex.words, clWeChat}, {qqIndex.words, clQQ}, {companySuffixes, clCompany}} {
+		c.ws.firstRunes(func(r rune) {
+			if r < 1<<16 {
+				t[r] |= c.cl
+			}
+		})
+	}
+	ct := &classTable{}
+	copy(ct.ascii[:], t[:utf8.RuneSelf])
+	blocks := map[[64]uint8]uint8{{}: 0}
+	for b := range ct.block {
+		var blk [64]uint8
+		copy(blk[:], t[b<<6:])
+		n, ok := blocks[blk]
+		if !ok {
+			if len(blocks) == 256 {
+				panic("extract: too many rune class blocks")
+			}
+			n = uint8(len(blocks))
+			blocks[blk] = n
+			copy(ct.data[int(n)<<6:], blk[:])
+		}
+		ct.block[b] = n
+	}
+	return ct
+}
+
+// skipTo returns the first position from p on where a rune of one of the
+// classes of mask may start: it skips only ASCII characters and valid two-
+// and three-byte runes that are in none of them, and stops at anything else
+// (longer runes, invalid bytes, continuation bytes), which the caller then
+// looks at as before. len(s) when there is none.
+func skipTo(s string, p int, mask uint8) int {
+	cls := runeClass
+	for p < len(s) {
+		c := s[p]
+		if c < utf8.RuneSelf {
+			if cls.ascii[c]&mask != 0 {
+				return p
+			}
+			p++
+			continue
+		}
+		if c&0xF0 == 0xE0 && p+2 < len(s) {
+			c1, c2 := s[p+1], s[p+2]
+			if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0) {
+				if cls.of3(c, c1, c2)&mask != 0 {
+					return p
+				}
+				p += 3
+				continue
+			}
+		} else if c >= 0xC2 && c < 0xE0 && p+1 < len(s) && s[p+1]&0xC0 == 0x80 {
+			if cls.of(rune(c&0x1F)<<6|rune(s[p+1]&0x3F))&mask != 0 {
+				return p
+			}
+			p += 2
+			continue
+		}
+		return p
+	}
+	return p
 }

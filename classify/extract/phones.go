@@ -30,7 +30,12 @@ func isRunSep(r rune) bool {
 // groups of digits separated by at most three separator characters. It
 // returns the digits and the end of the last one.
 func digitRun(s string, p int) ([]digit, int) {
-	var ds []digit
+	return digitRunInto(nil, s, p)
+}
+
+// digitRunInto is digitRun appending to ds[:0].
+func digitRunInto(ds []digit, s string, p int) ([]digit, int) {
+	ds = ds[:0]
 	group := 0
 	i := p
 	sep := ""
@@ -64,6 +69,38 @@ func digitRun(s string, p int) ([]digit, int) {
 		return nil, p
 	}
 	return ds, ds[len(ds)-1].e
+}
+
+// digitRunLen is digitRun without the digits: how many there are and the
+// end of the last one (p when there are none).
+func digitRunLen(s string, p int) (int, int) {
+	count, end := 0, p
+	i := p
+	for i < len(s) {
+		_, n, _, ok := digitAt(s, i)
+		if !ok {
+			break
+		}
+		count++
+		i += n
+		end = i
+		// separators to the next digit?
+		j, seps := i, 0
+		for seps <= 3 {
+			r, n := runeAt(s, j)
+			if n == 0 || !isRunSep(r) {
+				break
+			}
+			j += n
+			seps++
+		}
+		if seps > 0 && seps <= 3 {
+			if _, _, _, ok := digitAt(s, j); ok {
+				i = j
+			}
+		}
+	}
+	return count, end
 }
 
 // groupSizes gives the sizes of the groups of ds.
@@ -171,17 +208,28 @@ type phoneFound struct {
 
 // findPhones finds the phone numbers of Norm, skipping numbers that start at
 // a position in skip (QQ numbers after a QQ cue) or lie inside an e-mail.
-func findPhones(t *normalize.Text, skip map[int]bool, inEmail func(int) bool) []phoneFound {
+func findPhones(t *normalize.Text, cs *cands, skip map[int]bool, inEmail func(int) bool) []phoneFound {
 	s := t.Norm
 	var out []phoneFound
+	var buf [24]digit
+	next := cs.cursor(clDigit)
 	for p := 0; p < len(s); {
+		if p = next.next(p, len(s)); p >= len(s) {
+			break
+		}
 		r, n := runeAt(s, p)
 		if _, cn := cnDigit(r); !cn && !isASCIIDigit(r) {
 			p += max(n, 1)
 			continue
 		}
-		ds, end := digitRun(s, p)
-		out = append(out, phonesInRun(t, ds, skip, inEmail)...)
+		// runs of fewer than ten digits hold no phone number: count them
+		// without collecting the digits
+		count, end := digitRunLen(s, p)
+		if count >= 10 {
+			var ds []digit
+			ds, end = digitRunInto(buf[:0], s, p)
+			out = append(out, phonesInRun(t, ds, skip, inEmail)...)
+		}
 		p = max(end, p+1)
 	}
 	return out

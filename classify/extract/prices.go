@@ -36,11 +36,15 @@ func readNumber(s string, p int) (number, bool) {
 		for i < len(s) && isASCIIDigit(rune(s[i])) {
 			i++
 		}
+		intEnd := i
 		if i+1 < len(s) && s[i] == '.' && isASCIIDigit(rune(s[i+1])) {
 			i++
 			for i < len(s) && isASCIIDigit(rune(s[i])) {
 				i++
 			}
+		}
+		if v, ok := smallDecimal(s[p:i], intEnd-p); ok {
+			return number{v: v, s: p, e: i}, true
 		}
 		v, err := strconv.ParseFloat(s[p:i], 64)
 		if err != nil || math.IsInf(v, 0) {
@@ -49,6 +53,33 @@ func readNumber(s string, p int) (number, bool) {
 		return number{v: v, s: p, e: i}, true
 	}
 	return readCNNumber(s, p)
+}
+
+// pow10 are the powers of ten that float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// smallDecimal is strconv.ParseFloat for digits with at most one dot after
+// the first intLen of them, when there are at most 15 digits: the mantissa
+// and the power of ten are then exact and one division rounds correctly, as
+// ParseFloat does.
+func smallDecimal(d string, intLen int) (float64, bool) {
+	digits := len(d)
+	if intLen < len(d) {
+		digits-- // the dot
+	}
+	if digits > 15 {
+		return 0, false
+	}
+	var m uint64
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; c != '.' {
+			m = m*10 + uint64(c-'0')
+		}
+	}
+	if intLen == len(d) {
+		return float64(m), true
+	}
+	return float64(m) / pow10[len(d)-intLen-1], true
 }
 
 // readCNNumber reads a Chinese number below 10000 made of digits and
@@ -142,12 +173,23 @@ func periodAfter(s string, q int) (period, bool) {
 	pr, ok := periodAfterAt(s, q, q)
 	if ok {
 		// 两年一签, 三年合同 are contract terms, not the period of a price
-		if _, term := hasPrefixAt(s, pr.e, []string{"一签", "一付", "合同", "起签", "以上", "以内", "内", "经验"}); term {
+		if _, term := hasPrefixAt(s, pr.e, contractTerms); term {
 			return period{}, false
 		}
 	}
 	return pr, ok
 }
+
+var (
+	contractTerms  = []string{"一签", "一付", "合同", "起签", "以上", "以内", "内", "经验"}
+	periodUnits    = []string{"年", "个月", "月"}
+	yearWords      = []string{"年", "年度"}
+	monthWords     = []string{"个月", "月"}
+	yearsBefore    = []string{"年薪", "年费", "每年", "年付", "一年", "/年", "年"}
+	monthsBefore   = []string{"月薪", "每月", "一个月", "一月", "/月"}
+	extraPerWords  = []string{"一年", "一个月", "1年", "每年", "/年", "一月"}
+	extraStopWords = []string{"年", "月", "个", "万", "元", "w", ".", "千"}
+)
 
 // periodAfterSpace is periodAfter across one space (3万 一年).
 func periodAfterSpace(s string, q int) (period, bool) {
@@ -164,7 +206,7 @@ func periodAfterAt(s string, q, p int) (period, bool) {
 		p += n
 	}
 	if n, ok := readNumber(s, p); ok && n.v >= 1 && n.v <= 10 && n.v == math.Trunc(n.v) {
-		if w, ok := hasPrefixAt(s, n.e, []string{"年", "个月", "月"}); ok {
+		if w, ok := hasPrefixAt(s, n.e, periodUnits); ok {
 			text := strings.TrimPrefix(w, "个")
 			if n.v > 1 {
 				text = strconv.Itoa(int(n.v)) + text
@@ -173,10 +215,10 @@ func periodAfterAt(s string, q, p int) (period, bool) {
 		}
 		return period{}, false
 	}
-	if w, ok := hasPrefixAt(s, p, []string{"年", "年度"}); ok {
+	if w, ok := hasPrefixAt(s, p, yearWords); ok {
 		return period{"年", q, p + len(w)}, true
 	}
-	if w, ok := hasPrefixAt(s, p, []string{"个月", "月"}); ok {
+	if w, ok := hasPrefixAt(s, p, monthWords); ok {
 		return period{"月", q, p + len(w)}, true
 	}
 	return period{}, false
@@ -189,8 +231,8 @@ func periodBefore(s string, p int) (period, bool) {
 	if r, n := runeBefore(s, q); r == ' ' || r == ':' {
 		q -= n
 	}
-	for _, w := range []string{"年薪", "年费", "每年", "年付", "一年", "/年", "年"} {
-		if strings.HasSuffix(s[:q], w) {
+	for _, w := range yearsBefore {
+		if endsWith(s[:q], w) {
 			ps := q - len(w)
 			if w == "年" || w == "/年" {
 				// N年: read the number before it
@@ -212,8 +254,8 @@ func periodBefore(s string, p int) (period, bool) {
 			return period{"年", ps, p}, true
 		}
 	}
-	for _, w := range []string{"月薪", "每月", "一个月", "一月", "/月"} {
-		if strings.HasSuffix(s[:q], w) {
+	for _, w := range monthsBefore {
+		if endsWith(s[:q], w) {
 			return period{"月", q - len(w), p}, true
 		}
 	}
@@ -257,8 +299,16 @@ func (x *Extractor) Prices(t *normalize.Text) []guazheng.Price {
 	out := []guazheng.Price{}
 	seen := map[string]bool{}
 	for p := 0; p < len(s); {
+		if p = skipAfter(s, p, clNumber, &notPriceStart); p >= len(s) {
+			break
+		}
 		r, n := runeAt(s, p)
 		if !numberStart(r) {
+			p += max(n, 1)
+			continue
+		}
+		// (priceAt's first test, inlined: a number starts a word)
+		if b, _ := runeBefore(s, p); isASCIIAlnum(b) || b == '.' || b == '-' {
 			p += max(n, 1)
 			continue
 		}
@@ -277,15 +327,18 @@ func (x *Extractor) Prices(t *normalize.Text) []guazheng.Price {
 	return out
 }
 
+// notPriceStart: priceAt rejects a number right after these.
+var notPriceStart = asciiSet("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-")
+
 // priceAt reads a price whose number starts at s[p:].
 func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 	s := t.Norm
-	lo, ok := readNumber(s, p)
-	if !ok {
-		return guazheng.Price{}, 0, false
-	}
 	// the number must start a word: not 第3, c1, 0371-6…
 	if r, _ := runeBefore(s, p); isASCIIAlnum(r) || r == '.' || r == '第' || r == '-' {
+		return guazheng.Price{}, 0, false
+	}
+	lo, ok := readNumber(s, p)
+	if !ok {
 		return guazheng.Price{}, 0, false
 	}
 	if lo.cn {
@@ -298,15 +351,20 @@ func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 	hi := lo
 	ranged := false
 	// range: 1.2-1.5万, 1.2~1.5万, 1.2到1.5万, 8-15k
-	if w, ok := hasPrefixAt(s, q, []string{"-", "~", "到", "至", "—"}); ok {
-		if n, ok := readNumber(s, q+len(w)); ok && n.cn == lo.cn && n.v >= lo.v {
+	// (each of rangeWords is one rune: the one at q, if any)
+	if r, rn := runeAt(s, q); r == '-' || r == '~' || r == '到' || r == '至' || r == '—' {
+		if n, ok := readNumber(s, q+rn); ok && n.cn == lo.cn && n.v >= lo.v {
 			hi, ranged, q = n, true, n.e
 		}
 	}
 	// unit
 	unit, mult, slang := "", 0.0, false
-	for _, u := range priceUnits {
-		if !strings.HasPrefix(s[q:], u.text) {
+	units := priceUnits
+	if r, _ := runeAt(s, q); r != '万' && r != 'w' && r != '千' && r != 'k' && r != '元' && r != '块' && r != '个' {
+		units = nil // no unit starts here
+	}
+	for _, u := range units {
+		if !startsWith(s[q:], u.text) {
 			continue
 		}
 		if (u.text == "w" || u.text == "k") && isASCIILetter(rune(byteAt(s, q+1))) {
@@ -318,6 +376,11 @@ func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 		unit, mult, slang = u.norm, u.mult, u.text == "个"
 		q += len(u.text)
 		break
+	}
+	if unit == "" && lo.v < 100 && !(!lo.cn && lo.v >= 0.3 && lo.v <= 50 && hasSuffixBefore(s, skipBackSpace(s, p), tenThousandCues)) {
+		// a bare number below 100 is a price only in 万 after a cue
+		// (到手2.9): nothing below can make this one a price
+		return guazheng.Price{}, 0, false
 	}
 	if unit != "" && unit != "元" {
 		if _, ok := hasPrefixAt(s, q, notMoneyAfter); ok {
@@ -331,9 +394,9 @@ func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 		if d, n, cn, ok := digitAt(s, q); ok && cn == lo.cn {
 			nx := s[q+n:]
 			_, _, _, more := digitAt(s, q+n)
-			_, per := hasPrefixAt(nx, 0, []string{"一年", "一个月", "1年", "每年", "/年", "一月"})
+			_, per := hasPrefixAt(nx, 0, extraPerWords)
 			stop := false
-			for _, w := range []string{"年", "月", "个", "万", "元", "w", ".", "千"} {
+			for _, w := range extraStopWords {
 				if strings.HasPrefix(nx, w) {
 					stop = true
 				}

@@ -27,6 +27,9 @@ var wantWords = []string{
 	"资质", "合作", "兼职", "若干",
 }
 
+// aboutWords may follow a round count (十多名, 20余人).
+var aboutWords = []string{"多", "余", "几"}
+
 // vagueCounts are counts given without a number (若干名, 数名): Count 0.
 var vagueCounts = []string{"若干", "数", "多", "几", "十几", "十多", "几十"}
 
@@ -42,13 +45,16 @@ func (x *Extractor) Quantities(t *normalize.Text) []guazheng.Quantity {
 	found := false
 	lazy := func() []certHit {
 		if !found {
-			certs, found = x.certs.findCerts(s), true
+			certs, found = x.certs.findCerts(s, nil), true
 		}
 		return certs
 	}
 	out := []guazheng.Quantity{}
 	seen := map[string]bool{}
 	for p := 0; p < len(s); {
+		if p = skipAfter(s, p, clQuantity, &notQuantityStart); p >= len(s) {
+			break
+		}
 		if r, n := runeAt(s, p); !numberStart(r) && r != '若' && r != '数' && r != '多' && r != '几' {
 			p += max(n, 1)
 			continue
@@ -70,6 +76,9 @@ func (x *Extractor) Quantities(t *normalize.Text) []guazheng.Quantity {
 	return out
 }
 
+// notQuantityStart: quantityAt rejects a start right after these.
+var notQuantityStart = asciiSet("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-/")
+
 // quantityAt reads a quantity at s[p:]; the returned Span holds Norm offsets.
 func quantityAt(s string, p int, certs func() []certHit) (guazheng.Quantity, int, bool) {
 	if r, _ := runeBefore(s, p); isASCIIAlnum(r) || r == '.' || r == '第' || r == '-' || r == '/' {
@@ -83,7 +92,7 @@ func quantityAt(s string, p int, certs func() []certHit) (guazheng.Quantity, int
 			return guazheng.Quantity{}, 0, false
 		}
 		count, q = int(n.v), n.e
-		if w, ok := hasPrefixAt(s, q, []string{"多", "余", "几"}); ok && n.v >= 10 {
+		if w, ok := hasPrefixAt(s, q, aboutWords); ok && n.v >= 10 {
 			q += len(w) // 十多名, 20余人: a count all the same
 		}
 	}
@@ -153,14 +162,15 @@ func nearWant(s string, p, e int, certs func() []certHit) bool {
 		}
 		hi += n
 	}
-	for _, c := range certs() {
-		if c.s < hi && c.e > lo {
-			return true
-		}
-	}
+	// (the words first: they are cheap, the certificates need a scan)
 	win := s[lo:hi]
 	for _, w := range wantWords {
 		if strings.Contains(win, w) {
+			return true
+		}
+	}
+	for _, c := range certs() {
+		if c.s < hi && c.e > lo {
 			return true
 		}
 	}

@@ -105,8 +105,8 @@ func runEvidenceVerify(ctx context.Context, e *env, args []string) error {
 		if s := rep.Elapsed.Seconds(); s > 0 {
 			rate = mb / s
 		}
-		fmt.Fprintf(e.stdout, "checked %d WARC files, %d records, %.1f MiB in %s (%.0f MiB/s); audit chain of %d entries\n",
-			rep.Files, rep.Records, mb, rep.Elapsed.Round(time.Millisecond), rate, rep.Audit)
+		fmt.Fprintf(e.stdout, "checked %d WARC files, %d records, %.1f MiB (%.1f MiB uncompressed) in %s (%.0f MiB/s); audit chain of %d entries\n",
+			rep.Files, rep.Records, mb, float64(rep.Inflated)/(1<<20), rep.Elapsed.Round(time.Millisecond), rate, rep.Audit)
 	}
 	if !rep.OK() {
 		if !*asJSON {

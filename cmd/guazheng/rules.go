@@ -56,6 +56,7 @@ func runRulesTest(e *env, args []string) error {
 	var corpora multiFlag
 	fs.Var(&corpora, "corpus", "labeled JSONL corpus file (repeatable; further files may follow the flags)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
+	cv := fs.Int("cv", 0, "cross-validate the statistical layer with `K` folds (retrains the model per fold; for tuning on a training corpus)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -79,6 +80,11 @@ func runRulesTest(e *env, args []string) error {
 			return err
 		}
 		rep := classify.Evaluate(eng, items)
+		if *cv > 0 {
+			if rep, err = classify.EvaluateCV(set, items, *cv); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintln(e.stdout)
 		rep.WriteText(e.stdout)
 		if *jsonOut != "" {

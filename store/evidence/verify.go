@@ -41,6 +41,7 @@ type Problem struct {
 	Message   string `json:"message"`
 }
 
+// String renders the problem on one line.
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.Kind)
@@ -63,6 +64,7 @@ type Report struct {
 	Files    int           `json:"files"`
 	Records  int           `json:"records"`
 	Bytes    int64         `json:"bytes"`         // compressed WARC bytes read
+	Inflated int64         `json:"inflated"`      // the same records uncompressed
 	Audit    int64         `json:"audit_entries"` // length of the chain
 	Problems []Problem     `json:"problems"`
 	Warnings []string      `json:"warnings"`
@@ -132,11 +134,12 @@ func Verify(ctx context.Context, s VerifyStore, opts VerifyOptions) (*Report, er
 			defer wg.Done()
 			var mr warc.MemberReader
 			for recs := range jobs {
-				probs, n, bytes := checkFile(&mr, dir, recs)
+				probs, n, bytes, inflated := checkFile(&mr, dir, recs)
 				mu.Lock()
 				rep.Problems = append(rep.Problems, probs...)
 				rep.Records += n
 				rep.Bytes += bytes
+				rep.Inflated += inflated
 				mu.Unlock()
 			}
 		}()
@@ -204,15 +207,15 @@ func Verify(ctx context.Context, s VerifyStore, opts VerifyOptions) (*Report, er
 }
 
 // checkFile reads back every record of one file.
-func checkFile(mr *warc.MemberReader, dir string, recs []guazheng.IndexedRecord) ([]Problem, int, int64) {
+func checkFile(mr *warc.MemberReader, dir string, recs []guazheng.IndexedRecord) ([]Problem, int, int64, int64) {
 	var probs []Problem
 	name := recs[0].File
 	f, err := os.Open(filepath.Join(dir, name))
 	if err != nil {
-		return []Problem{{Kind: "file", File: name, Message: err.Error()}}, 0, 0
+		return []Problem{{Kind: "file", File: name, Message: err.Error()}}, 0, 0, 0
 	}
 	defer f.Close()
-	var bytes int64
+	var bytes, inflated int64
 	for _, r := range recs {
 		bytes += r.Length
 		bad := func(msg string, args ...any) {
@@ -224,6 +227,7 @@ func checkFile(mr *warc.MemberReader, dir string, recs []guazheng.IndexedRecord)
 			bad("unreadable: %v", err)
 			continue
 		}
+		inflated += mr.Inflated()
 		for _, e := range p.Check() {
 			bad("%v", e)
 		}
@@ -240,5 +244,5 @@ func checkFile(mr *warc.MemberReader, dir string, recs []guazheng.IndexedRecord)
 			bad("payload digest in file %s, index says %s", p.Get("WARC-Payload-Digest"), r.PayloadDigest)
 		}
 	}
-	return probs, len(recs), bytes
+	return probs, len(recs), bytes, inflated
 }

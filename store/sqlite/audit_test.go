@@ -293,3 +293,26 @@ func TestRetentionRewritesSharedFile(t *testing.T) {
 		t.Errorf("files after new capture: %d", len(fs))
 	}
 }
+
+func TestRetentionRefusesFileInUse(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.db")
+	writer := openAt(t, path, Options{})
+	ingest(t, writer, testCapture("s", "http://s/old", t0, []byte("old")),
+		guazheng.ClassifiedPost{Post: post("s", "http://s/old", "a", "b"), Verdict: cleanVerdict()})
+	// A second process (handle) runs the retention while the first still
+	// writes the file.
+	admin := openAt(t, path, Options{})
+	_, err := admin.Retain(ctx, guazheng.RetentionPolicy{Before: t0.Add(time.Hour)}, "admin", "test")
+	if err == nil || !strings.Contains(err.Error(), "another process") {
+		t.Fatalf("Retain on a file in use = %v", err)
+	}
+	if caps, _ := admin.CapturesByID(ctx, []int64{1}); len(caps) != 1 {
+		t.Error("capture deleted despite the refusal")
+	}
+	writer.Close()
+	res, err := admin.Retain(ctx, guazheng.RetentionPolicy{Before: t0.Add(time.Hour)}, "admin", "test")
+	if err != nil || res.Captures != 1 {
+		t.Errorf("Retain after the writer closed = %+v, %v", res, err)
+	}
+}

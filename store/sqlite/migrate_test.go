@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -67,6 +68,17 @@ func TestMigrateFromEachOlderVersion(t *testing.T) {
 			}
 			raw.Close()
 			db := openAt(t, path, Options{})
+			if k >= 1 {
+				var created int64
+				if err := db.r.QueryRow("SELECT created FROM sites WHERE name = 'old'").Scan(&created); err != nil || created != 1 {
+					t.Errorf("data of the old schema lost: %v", err)
+				}
+			}
+			// The upgraded database works: a capture goes in and verifies.
+			ingest(t, db, testCapture("old", "http://old/1", t0, []byte("x")))
+			if probs, err := db.CaptureIntegrity(context.Background()); err != nil || len(probs) > 0 {
+				t.Errorf("integrity after upgrade: %v %v", probs, err)
+			}
 			db.Close()
 			if v := userVersion(t, path); v != SchemaVersion() {
 				t.Errorf("user_version = %d, want %d", v, SchemaVersion())

@@ -153,10 +153,31 @@ func (db *DB) Retain(ctx context.Context, p guazheng.RetentionPolicy, actor, rea
 				spans = append(spans, s)
 			}
 			rows.Close()
-			oldFiles = append(oldFiles, f.name)
-			if st, err := os.Stat(filepath.Join(db.opts.WARCDir, f.name)); err == nil {
-				res.BytesFreed += st.Size()
+			path := filepath.Join(db.opts.WARCDir, f.name)
+			st, err := os.Stat(path)
+			if errors.Is(err, os.ErrNotExist) {
+				// Nothing to rewrite; verification reports the missing file
+				// while records remain indexed in it.
+				db.log.Warn("retention: WARC file missing", "file", f.name)
+				if len(spans) == 0 {
+					if _, err := tx.ExecContext(ctx, `DELETE FROM warc_files WHERE id = ?`, f.id); err != nil {
+						return fmt.Errorf("retention: %w", err)
+					}
+				}
+				continue
 			}
+			if err != nil {
+				return fmt.Errorf("retention: %w", err)
+			}
+			// A file another process still appends to must not be replaced
+			// under it.
+			if free, err := warc.TryLock(path); err != nil {
+				return fmt.Errorf("retention: %w", err)
+			} else if !free {
+				return fmt.Errorf("retention: WARC file %s is being written by another process (a running crawl or daemon); stop it and retry", f.name)
+			}
+			oldFiles = append(oldFiles, f.name)
+			res.BytesFreed += st.Size()
 			if len(spans) == 0 {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM warc_files WHERE id = ?`, f.id); err != nil {
 					return fmt.Errorf("retention: %w", err)

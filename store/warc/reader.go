@@ -111,6 +111,9 @@ type MemberReader struct {
 	br  *bufio.Reader
 }
 
+// Inflated is the uncompressed size of the last record read.
+func (m *MemberReader) Inflated() int64 { return int64(m.raw.Len()) }
+
 // ReadAt reads the gzip member at [off, off+length) of r, which must hold
 // exactly one complete member, and parses the record in it. The returned
 // record's Block is valid until the next call.
