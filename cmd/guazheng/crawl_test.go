@@ -113,4 +113,3 @@ func TestCrawlUsage(t *testing.T) {
 		}
 	}
 }
-
