@@ -426,8 +426,27 @@ func (b *builder) mapped(r rune) []byte {
 	return s
 }
 
+// cueEmoji are pictographs that ads write instead of a contact word
+// (🐧 for QQ's penguin, ☎ for 电话): they become that word instead of being
+// removed like other emoji, so contact cues survive normalisation.
+var cueEmoji = map[rune]string{
+	0x1F427: "企鹅", // 🐧
+	0x260E:  "电话", // ☎
+	0x260F:  "电话", // ☏
+	0x2706:  "电话", // ✆
+	0x1F4DE: "电话", // 📞
+	0x1F4F1: "电话", // 📱
+	0x1F4F2: "电话", // 📲
+	0x1F4E7: "邮箱", // 📧
+	0x2709:  "邮箱", // ✉
+}
+
 // entryFor computes the table entry of rune r.
 func (b *builder) entryFor(r rune) entry {
+	if w, ok := cueEmoji[r]; ok {
+		c := b.classOf([]rune(w)[0])
+		return entry{kind: kRepl, fcls: c, lcls: c, off: b.intern(w), n: uint8(len(w))}
+	}
 	switch {
 	case isNewline(r):
 		return entry{kind: kNewline, fcls: cSpace, lcls: cSpace}
@@ -535,6 +554,11 @@ func buildTables() (*tables, error) {
 	add(0x2F800, 0x2FA1F) // CJK compatibility ideographs supplement
 	for _, rg := range unicode.Nd.R32 {
 		add(rune(rg.Lo), rune(rg.Hi))
+	}
+	for r := range cueEmoji {
+		if r >= 0x10000 {
+			t.supp[r] = b.entryFor(r)
+		}
 	}
 	res := <-ch
 	if res.err != nil {
