@@ -480,6 +480,8 @@ func isClauseBreak(r rune) bool {
 	return false
 }
 
+// dedupeSpans sorts spans and merges overlapping ones, so a highlight never
+// covers the same text twice.
 func dedupeSpans(sp []span) []span {
 	if len(sp) == 0 {
 		return nil
@@ -488,13 +490,16 @@ func dedupeSpans(sp []span) []span {
 		if sp[i].s != sp[j].s {
 			return sp[i].s < sp[j].s
 		}
-		return sp[i].e < sp[j].e
+		return sp[i].e > sp[j].e
 	})
 	out := sp[:1]
 	for _, x := range sp[1:] {
-		if x != out[len(out)-1] {
-			out = append(out, x)
+		last := &out[len(out)-1]
+		if x.s < last.e {
+			last.e = max(last.e, x.e)
+			continue
 		}
+		out = append(out, x)
 	}
 	if len(out) > maxSpans {
 		out = out[:maxSpans]
