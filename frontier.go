@@ -68,3 +68,12 @@ type RunLog interface {
 	StartRun(ctx context.Context, site string, at time.Time) (int64, error)
 	FinishRun(ctx context.Context, s *RunStats) error
 }
+
+// ClaimReleaser is a Frontier that can end every lease of a site at once.
+// A crawler that knows it is the only one working on the frontier (it holds
+// the crawl lock) calls it when a run starts, so that URLs claimed by a
+// process killed with kill -9 are fetched now rather than when their lease
+// expires.
+type ClaimReleaser interface {
+	ReleaseClaims(ctx context.Context, site string) (int, error)
+}

@@ -50,6 +50,10 @@ type Options struct {
 	// Workers bounds the pages in flight per site (default: the site's
 	// concurrency per host times its hosts, at most 32).
 	Workers int
+	// Exclusive says this crawler is the only one using the frontier (the
+	// caller holds a lock): a run then first ends the leases left by a
+	// crashed process, if the frontier is a guazheng.ClaimReleaser.
+	Exclusive bool
 }
 
 // Crawler crawls the sites of one configuration. Its methods are safe for
@@ -122,6 +126,15 @@ func (c *Crawler) Crawl(ctx context.Context, name string) (*guazheng.RunStats, e
 		delete(c.running, name)
 		c.mu.Unlock()
 	}()
+	if rel, ok := c.o.Frontier.(guazheng.ClaimReleaser); ok && c.o.Exclusive {
+		n, err := rel.ReleaseClaims(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("crawl %s: %w", name, err)
+		}
+		if n > 0 {
+			c.log.Info("resumed URLs claimed by an interrupted crawl", "site", name, "urls", n)
+		}
+	}
 	return r.execute(ctx)
 }
 

@@ -84,7 +84,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer deps.close()
-	c, err := crawler.New(cfg, crawler.Options{Frontier: deps.frontier, Runs: deps.runs, Sink: deps.sink, Logger: log})
+	c, err := crawler.New(cfg, crawler.Options{Frontier: deps.frontier, Runs: deps.runs, Sink: deps.sink, Logger: log, Exclusive: deps.exclusive})
 	if err != nil {
 		return err
 	}
@@ -120,10 +120,11 @@ func loadCrawlConfig(path string) (*crawler.Config, error) {
 
 // crawlDeps are the crawler's collaborators.
 type crawlDeps struct {
-	frontier guazheng.Frontier
-	runs     guazheng.RunLog
-	sink     guazheng.Sink
-	closers  []func() error
+	exclusive bool // this process holds the database's crawl lock
+	frontier  guazheng.Frontier
+	runs      guazheng.RunLog
+	sink      guazheng.Sink
+	closers   []func() error
 }
 
 func (d *crawlDeps) close() error {
@@ -173,6 +174,14 @@ func openCrawlDeps(ctx context.Context, cfg *crawler.Config, f crawlFlags, log *
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		lock, ok, err := tryCrawlLock(path)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			d.exclusive = true
+			d.closers = append(d.closers, func() error { lock.release(); return nil })
 		}
 		db, err := sqlite.OpenContext(ctx, path, sqlite.Options{Logger: log})
 		if err != nil {

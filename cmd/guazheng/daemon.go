@@ -68,7 +68,15 @@ func daemon(ctx context.Context, cfg *Config, logw io.Writer, initial bool, read
 	}
 	m := newMetrics()
 	sink := &guazheng.Pipeline{Classifier: countingClassifier{rules, m}, Store: countingStore{db, m}}
-	c, err := crawler.New(cfg.CrawlerConfig(), crawler.Options{Frontier: db, Runs: db, Sink: sink, Logger: log})
+	lock, exclusive, err := tryCrawlLock(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	if !exclusive {
+		log.Warn("another process is crawling this database: leases of interrupted crawls are left to expire", "db", cfg.DB)
+	}
+	c, err := crawler.New(cfg.CrawlerConfig(), crawler.Options{Frontier: db, Runs: db, Sink: sink, Logger: log, Exclusive: exclusive})
 	if err != nil {
 		return err
 	}

@@ -287,3 +287,19 @@ func (db *DB) FrontierCounts(ctx context.Context, site string) (map[string]int, 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
+
+// ReleaseClaims ends every lease of site, leaving the URLs due. Call it only
+// when no other process is crawling the site (guazheng holds a lock file).
+func (db *DB) ReleaseClaims(ctx context.Context, site string) (int, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE frontier SET state = 'fresh', claimed_at = NULL, lease_until = NULL, due = 0
+			WHERE site = ? AND state = 'claimed'`, site)
+		if err != nil {
+			return fmt.Errorf("release claims of %s: %w", site, err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

@@ -297,3 +297,30 @@ func TestRunLog(t *testing.T) {
 		t.Errorf("Runs(jobs) = %d", len(runs))
 	}
 }
+
+func TestFrontierReleaseClaims(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, Options{})
+	db.Add(ctx, []guazheng.FrontierURL{{Site: "s", URL: "a"}, {Site: "s", URL: "b"}, {Site: "s", URL: "c"}, {Site: "t", URL: "x"}})
+	now := time.Now()
+	if got, _ := db.Claim(ctx, "s", 2, now, time.Hour); len(got) != 2 {
+		t.Fatalf("claimed %d", len(got))
+	}
+	db.Claim(ctx, "t", 1, now, time.Hour)
+	// A crashed crawler's claims keep the URLs from being due for an hour …
+	if n, _ := db.Pending(ctx, "s", now); n != 1 {
+		t.Fatalf("pending before release = %d, want 1", n)
+	}
+	// … unless the only crawler ends them.
+	n, err := db.ReleaseClaims(ctx, "s")
+	if err != nil || n != 2 {
+		t.Fatalf("ReleaseClaims = %d, %v", n, err)
+	}
+	if n, _ := db.Pending(ctx, "s", now); n != 3 {
+		t.Fatalf("pending after release = %d, want 3", n)
+	}
+	if n, _ := db.Pending(ctx, "t", now); n != 0 {
+		t.Fatalf("another site's claims were released: pending %d", n)
+	}
+	var _ guazheng.ClaimReleaser = db
+}
