@@ -29,7 +29,9 @@ type CertTable struct {
 	// match before any r2
 	aliasPairs, aliasOnes keyTab[[]int]
 	specPairs, specOnes   keyTab[[]specRef]
-	startBits             runeBits // firstBits | specBits: where a mention may start
+	start                 *classTable // class 1: runes of firstBits or specBits, where a mention may start
+	startPairs            pairBits    // the first two runes of every alias and specialty alias
+	startOnes             runeBits    // the runes that are a whole alias or specialty alias (or start one not valid UTF-8)
 }
 
 type certTarget struct {
@@ -232,50 +234,22 @@ func ParseCertTable(name string, r io.Reader) (*CertTable, error) {
 	for _, st := range ct.sets {
 		st.tab = newRuneTab(st.first)
 	}
-	for i := range ct.startBits {
-		ct.startBits[i] = ct.firstBits[i] | ct.specBits[i]
+	var start [1 << 16]uint8
+	for r := range start {
+		if ct.firstBits.maybe(rune(r)) || ct.specBits.maybe(rune(r)) {
+			start[r] = 1
+		}
+	}
+	ct.start = newClassTable(&start)
+	for i := range ct.aliases {
+		ct.addStart(ct.aliases[i].text)
+	}
+	for _, refs := range ct.specs {
+		for _, ref := range refs {
+			ct.addStart(ref.alias.text)
+		}
 	}
 	return ct, nil
-}
-
-// byPairs splits lists of words by first rune into lists by first two
-// runes (pairKey), each in the order of the list it comes from, and the
-// words of one rune (by runeKey), which also go into every pair list of
-// their first rune. A word whose second rune is not valid UTF-8 counts as
-// one of one rune.
-func byPairs[T any](first map[rune][]T, text func(T) string) (pairs, ones keyTab[[]T]) {
-	second := func(w string) (rune, bool) {
-		_, n := utf8.DecodeRuneInString(w)
-		if n == len(w) {
-			return 0, false
-		}
-		r2, n2 := utf8.DecodeRuneInString(w[n:])
-		if r2 == utf8.RuneError && n2 <= 1 {
-			return 0, false
-		}
-		return r2, true
-	}
-	pm, om := map[uint64][]T{}, map[uint64][]T{}
-	for r1, list := range first {
-		seconds := map[rune]bool{}
-		for _, x := range list {
-			if r2, ok := second(text(x)); ok {
-				seconds[r2] = true
-			} else {
-				om[runeKey(r1)] = append(om[runeKey(r1)], x)
-			}
-		}
-		for r2 := range seconds {
-			var l []T
-			for _, x := range list {
-				if s2, ok := second(text(x)); !ok || s2 == r2 {
-					l = append(l, x)
-				}
-			}
-			pm[pairKey(r1, r2)] = l
-		}
-	}
-	return newKeyTab(pm), newKeyTab(om)
 }
 
 // labelIDs numbers the labels (guazheng.Cert.Label) of every certificate
@@ -336,6 +310,20 @@ func (ct *CertTable) labelIDs() {
 			}
 		}
 	}
+}
+
+// addStart records where the word w may start a mention: at its first two
+// runes, or at its first rune if it has one rune (or the second is not
+// valid UTF-8), as byPairs splits words.
+func (ct *CertTable) addStart(w string) {
+	r1, n := utf8.DecodeRuneInString(w)
+	if n < len(w) {
+		if r2, n2 := utf8.DecodeRuneInString(w[n:]); r2 != utf8.RuneError || n2 > 1 {
+			ct.startPairs.add(r1, r2)
+			return
+		}
+	}
+	ct.startOnes.add(r1) // (runeBits says "maybe" to every rune above the BMP)
 }
 
 func sameTargets(a, b []certTarget) bool {
@@ -509,10 +497,17 @@ func (ct *CertTable) findCerts(s string, out []certHit) []certHit {
 		return nil
 	}
 	for p := 0; p < len(s); {
-		if p = skipBits(s, p, &ct.startBits); p >= len(s) {
+		if p = ct.start.skip(s, p, 1); p >= len(s) {
 			break
 		}
 		r, size := runeAt(s, p)
+		// no alias or specialty alias starts with these two runes (or
+		// with this rune alone): neither matchAlias nor specBefore
+		// can match here
+		if r2, _ := runeAt(s, p+size); !ct.startOnes.maybe(r) && !ct.startPairs.maybe(r, r2) {
+			p += max(size, 1)
+			continue
+		}
 		if a, ok := ct.matchAlias(s, p); ok {
 			var end int
 			out, end = ct.withSpecs(out, s, p, p+len(a.text), a)
@@ -633,19 +628,23 @@ func (ct *CertTable) specBefore(out []certHit, s string, p int, r rune) ([]certH
 // directly, in brackets, after a separator, or comes just before it.
 // Several linked specialties (一建 市政+公路) give several certs.
 func (x *Extractor) Certs(t *normalize.Text) []guazheng.Cert {
-	var buf [32]certHit
+	var buf [64]certHit
 	hits := x.certs.findCerts(t.Norm, buf[:0])
-	out := []guazheng.Cert{}
-	var idBuf [32]int32
-	ids := idBuf[:0] // the label ids of out
-	for _, h := range hits {
+	// the first hit of each label, then one slice of the right size
+	var idBuf, keepBuf [32]int32
+	ids, keep := idBuf[:0], keepBuf[:0] // label ids seen, hits kept
+	for i, h := range hits {
 		if slices.Contains(ids, h.id) {
 			continue
 		}
-		ids = append(ids, h.id)
+		ids, keep = append(ids, h.id), append(keep, int32(i))
+	}
+	out := make([]guazheng.Cert, len(keep))
+	for j, i := range keep {
+		h := hits[i]
 		c := guazheng.Cert{Name: h.name, Specialty: h.spec}
 		c.Span = span(t, h.s, h.e)
-		out = append(out, c)
+		out[j] = c
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/bits"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -54,40 +55,62 @@ var companyGeneric = []string{
 func init() {
 	// longest first, so that 本地 goes before 本
 	sort.SliceStable(companyGeneric, func(i, j int) bool { return len(companyGeneric[i]) > len(companyGeneric[j]) })
-	companyCutBloom = wordBlooms(companyCut)
-	companyGenericBloom = wordBlooms(companyGeneric)
+	companyCutFirst = newWordMasks(companyCut)
+	companyGenericFirst = newWordMasks(companyGeneric)
 }
 
-// companyCutBloom and companyGenericBloom hold the runeBloom bit of the
-// first rune of every word of companyCut and companyGeneric.
-var companyCutBloom, companyGenericBloom []uint64
+// companyCutFirst and companyGenericFirst give, for a rune, the words of
+// companyCut and companyGeneric that start with it.
+var companyCutFirst, companyGenericFirst wordMasks
 
-// runeBloom is a one-bit fingerprint of a rune, for 64-bit sets of the runes
-// of a short text: a word whose first rune is not in the set of a text
-// cannot occur in it.
-func runeBloom(r rune) uint64 { return 1 << (uint32(r) * 0x9E3779B1 >> 26) }
+// wordMasks maps a rune to the set of the words of a list (by index, at
+// most 256 words) that start with it.
+type wordMasks keyTab[wordMask]
 
-func wordBlooms(words []string) []uint64 {
-	out := make([]uint64, len(words))
-	for i, w := range words {
-		r, _ := utf8.DecodeRuneInString(w)
-		out[i] = runeBloom(r)
+type wordMask [4]uint64
+
+func newWordMasks(words []string) wordMasks {
+	if len(words) > 4*64 {
+		panic("extract: word list too long")
 	}
-	return out
+	m := map[rune]wordMask{}
+	for k, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		wm := m[r]
+		wm[k/64] |= 1 << (k % 64)
+		m[r] = wm
+	}
+	return wordMasks(newRuneTab(m))
 }
 
-// textBloom is the set of the runes of s; ok is false when s is not valid
-// UTF-8 (then the set says nothing).
-func textBloom(s string) (set uint64, ok bool) {
+// in returns the words of the list whose first rune occurs in s, and false
+// when s is not valid UTF-8 (then the set says nothing). A word that does
+// not start with a rune of s occurs neither in s, nor in a part of s, nor
+// in what is left of s once words are removed from it.
+func (wm *wordMasks) in(s string) (set wordMask, ok bool) {
+	t := (*keyTab[wordMask])(wm)
 	for i := 0; i < len(s); {
 		r, n := runeAt(s, i)
 		if r == utf8.RuneError && n <= 1 {
-			return 0, false
+			return wordMask{}, false
 		}
-		set |= runeBloom(r)
+		if m, ok := t.get(runeKey(r)); ok {
+			for k := range set {
+				set[k] |= m[k]
+			}
+		}
 		i += n
 	}
 	return set, true
+}
+
+// each calls f with the index of every word of the set, in order.
+func (set *wordMask) each(f func(int)) {
+	for k, b := range set {
+		for ; b != 0; b &= b - 1 {
+			f(k*64 + bits.TrailingZeros64(b))
+		}
+	}
 }
 
 // companyChar reports runes that may be part of a company name.
@@ -132,18 +155,21 @@ func findCompanies(t *normalize.Text, cs *cands) []found {
 		if i := strings.LastIndex(head, ")"); i >= 0 && !strings.Contains(head[:i], "(") {
 			head = head[i+1:]
 		}
-		// (a word whose first rune is nowhere in head cannot be found in
-		// what is left of it)
-		bloom, valid := textBloom(head)
-		for k, w := range companyCut {
-			if valid && bloom&companyCutBloom[k] == 0 {
-				continue
-			}
+		cut := func(w string) {
 			if w == "公司" && suf == "分公司" {
-				continue // XX有限公司郑州分公司 is one name
+				return // XX有限公司郑州分公司 is one name
 			}
 			if i := strings.LastIndex(head, w); i >= 0 {
 				head = head[i+len(w):]
+			}
+		}
+		// (only the words that start with a rune of head can be found in
+		// it, in the same order)
+		if set, ok := companyCutFirst.in(head); ok {
+			set.each(func(k int) { cut(companyCut[k]) })
+		} else {
+			for _, w := range companyCut {
+				cut(w)
 			}
 		}
 		for changed := true; changed; {
@@ -200,14 +226,14 @@ func companyNamed(head, suffix string) bool {
 		}
 	}
 	rest := head
-	// removing words never brings in a rune that head lacks, so a word
-	// whose first rune head lacks is never found
-	bloom, valid := textBloom(head)
-	for k, w := range companyGeneric {
-		if valid && bloom&companyGenericBloom[k] == 0 {
-			continue
+	// removing words never brings in a rune that head lacks, so only the
+	// words that start with a rune of head can be found, in the same order
+	if set, ok := companyGenericFirst.in(head); ok {
+		set.each(func(k int) { rest = strings.ReplaceAll(rest, companyGeneric[k], "") })
+	} else {
+		for _, w := range companyGeneric {
+			rest = strings.ReplaceAll(rest, w, "")
 		}
-		rest = strings.ReplaceAll(rest, w, "")
 	}
 	rest = strings.Trim(rest, "()·")
 	need := 2

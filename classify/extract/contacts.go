@@ -46,12 +46,12 @@ type found struct {
 //     工作室, 资质代办 … with leading verbs and prepositions trimmed.
 func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 	s := t.Norm
-	var all []found
+	var allBuf [16]found
+	all := allBuf[:0]
 
 	// one pass finds where each finder needs to look
-	var posBuf [384]int
-	var clsBuf [384]uint8
-	cs := collectCands(s, clEmail|clWeChat|clQQ|clDigit|clCompany, posBuf[:0], clsBuf[:0])
+	var listBuf, digitBuf [128]uint64
+	cs := collectCands(s, clEmail|clWeChat|clQQ|clDigit|clCompany, listBuf[:0], digitBuf[:0])
 
 	emails := findEmails(t, &cs)
 	all = append(all, emails...)
@@ -81,12 +81,13 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 	all = append(all, findCompanies(t, &cs)...)
 
 	byStart(all, func(f found) int { return f.s })
-	out := []guazheng.Contact{}
+	// keep the first of each kind and value, in place
 	var seen map[string]bool // only for long lists; short ones are searched
 	if len(all) > 24 {
 		seen = map[string]bool{}
 	}
-	for i, f := range all {
+	keep := all[:0] // (f is a copy, and keep never overtakes the range)
+	for _, f := range all {
 		if f.value == "" {
 			continue
 		}
@@ -96,16 +97,20 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 				continue
 			}
 			seen[key] = true
-		} else if foundBefore(all[:i], f) {
+		} else if foundBefore(keep, f) {
 			continue
 		}
-		out = append(out, guazheng.Contact{Kind: f.kind, Value: f.value, Obfuscated: f.obfuscated, Span: span(t, f.s, f.e)})
+		keep = append(keep, f)
+	}
+	out := make([]guazheng.Contact, len(keep))
+	for i, f := range keep {
+		out[i] = guazheng.Contact{Kind: f.kind, Value: f.value, Obfuscated: f.obfuscated, Span: span(t, f.s, f.e)}
 	}
 	return out
 }
 
-// foundBefore reports whether list holds a contact of the kind and value
-// of f.
+// foundBefore reports whether list (the contacts kept so far) holds one of
+// the kind and value of f.
 func foundBefore(list []found, f found) bool {
 	for _, g := range list {
 		if g.kind == f.kind && g.value == f.value {
@@ -404,6 +409,8 @@ func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[
 	s := t.Norm
 	var out []found
 	var only map[int]bool // made when needed: reading a nil map is fine
+	var digitBuf [24]digit
+	var sizeBuf [16]int
 	next := cs.cursor(clQQ)
 	for p := 0; p < len(s); p++ {
 		if p = next.next(p, len(s)); p >= len(s) {
@@ -434,7 +441,7 @@ func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[
 		if inEmail(q) {
 			continue
 		}
-		ds, _ := digitRun(s, q)
+		ds, _ := digitRun(digitBuf[:0], s, q)
 		if len(ds) == 0 {
 			continue
 		}
@@ -447,7 +454,7 @@ func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[
 			continue
 		}
 		num := ds[:n]
-		if sz := groupSizes(num); len(sz) > 1 && !groupsPlausible(sz) {
+		if sz := groupSizes(sizeBuf[:0], num); len(sz) > 1 && !groupsPlausible(sz) {
 			continue
 		}
 		ns, ne := num[0].s, num[n-1].e
@@ -496,7 +503,7 @@ func isLabelChar(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= 
 func findEmails(t *normalize.Text, cs *cands) []found {
 	s := t.Norm
 	var out []found
-	// every spelling of the at sign contains @, #, "at" or 艾特
+	// no spelling of an at sign anywhere (see cands.atSign)
 	if !cs.atSign {
 		return nil
 	}

@@ -20,6 +20,8 @@
 package extract
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -48,8 +50,7 @@ func span(t *normalize.Text, s, e int) guazheng.Span {
 	return guazheng.Span{Start: os, End: oe, Text: t.Orig[os:oe]}
 }
 
-// runeAt decodes the rune at s[p:] (utf8.RuneError, 0 at the end). The
-// ASCII case is inlined at every call.
+// runeAt decodes the rune at s[p:] (utf8.RuneError, 0 at the end).
 func runeAt(s string, p int) (rune, int) {
 	if uint(p) < uint(len(s)) && s[p] < utf8.RuneSelf {
 		return rune(s[p]), 1
@@ -109,13 +110,24 @@ func isHan(r rune) bool {
 
 // cnDigit is the value of a Chinese numeral used as a digit.
 func cnDigit(r rune) (int, bool) {
-	if uint32(r) >= 1<<16 || runeClass.of(r)&clCNDigit == 0 {
+	if uint32(r) >= 1<<16 {
 		return 0, false
 	}
-	return cnDigitSlow(r)
+	v := cnDigits.of(r) // value + 1, 0 for none
+	return int(v) - 1, v != 0
 }
 
-func cnDigitSlow(r rune) (int, bool) {
+// cnDigits holds the value + 1 of every Chinese numeral used as a digit.
+var cnDigits = func() *classTable {
+	var t [1 << 16]uint8
+	for _, r := range "零〇一幺壹二两贰三叁四肆五伍六陆七柒八捌九玖" {
+		v, _ := cnDigitValue(r)
+		t[r] = uint8(v + 1)
+	}
+	return newClassTable(&t)
+}()
+
+func cnDigitValue(r rune) (int, bool) {
 	switch r {
 	case '零', '〇':
 		return 0, true
@@ -220,16 +232,18 @@ func latinWordAt(s string, p int) string {
 }
 
 // byStart sorts found items by their normalised start offset (stable).
+// (generic, so that items need not escape to the heap)
 func byStart[T any](items []T, start func(T) int) {
-	sort.SliceStable(items, func(i, j int) bool { return start(items[i]) < start(items[j]) })
+	slices.SortStableFunc(items, func(a, b T) int { return cmp.Compare(start(a), start(b)) })
 }
 
 // wordSet finds the longest of a fixed set of words at a position, looking
-// only at the words that start with the rune there.
+// only at the words that start with the runes there.
 type wordSet struct {
-	ascii [utf8.RuneSelf][]string
-	other keyTab[[]string]
-	bits  runeBits // first runes in other (a quick filter before the table)
+	ascii      [utf8.RuneSelf][]string
+	pairs, one keyTab[[]string] // the other words, by their first two runes (see byPairs)
+	bits       runeBits         // first runes of the other words (a quick filter)
+	firsts     []rune           // the same
 }
 
 // runeBits is a set of BMP runes; runes above the BMP are always "maybe".
@@ -245,6 +259,23 @@ func (b *runeBits) maybe(r rune) bool {
 	return r >= 1<<16 || b[r>>6]&(1<<(r&63)) != 0
 }
 
+// pairBits is a set of pairs of runes, with false positives (a hash).
+type pairBits [(1 << 14) / 64]uint64
+
+func pairHash(r1, r2 rune) uint32 {
+	return (uint32(r1)*0x9E3779B1 ^ uint32(r2)*0x85EBCA6B) >> (32 - 14)
+}
+
+func (b *pairBits) add(r1, r2 rune) {
+	h := pairHash(r1, r2)
+	b[h>>6] |= 1 << (h & 63)
+}
+
+func (b *pairBits) maybe(r1, r2 rune) bool {
+	h := pairHash(r1, r2)
+	return b[h>>6]&(1<<(h&63)) != 0
+}
+
 func newWordSet(words ...string) *wordSet {
 	ws := &wordSet{}
 	other := map[rune][]string{}
@@ -253,6 +284,9 @@ func newWordSet(words ...string) *wordSet {
 		if r < utf8.RuneSelf {
 			ws.ascii[r] = append(ws.ascii[r], w)
 		} else {
+			if other[r] == nil {
+				ws.firsts = append(ws.firsts, r)
+			}
 			other[r] = append(other[r], w)
 			ws.bits.add(r)
 		}
@@ -266,8 +300,48 @@ func newWordSet(words ...string) *wordSet {
 	for r := range other {
 		byLen(other[r])
 	}
-	ws.other = newRuneTab(other)
+	ws.pairs, ws.one = byPairs(other, func(w string) string { return w })
 	return ws
+}
+
+// byPairs splits lists of words by first rune into lists by first two
+// runes (pairKey), each in the order of the list it comes from, and the
+// words of one rune (by runeKey), which also go into every pair list of
+// their first rune. A word whose second rune is not valid UTF-8 counts as
+// one of one rune.
+func byPairs[T any](first map[rune][]T, text func(T) string) (pairs, ones keyTab[[]T]) {
+	second := func(w string) (rune, bool) {
+		_, n := utf8.DecodeRuneInString(w)
+		if n == len(w) {
+			return 0, false
+		}
+		r2, n2 := utf8.DecodeRuneInString(w[n:])
+		if r2 == utf8.RuneError && n2 <= 1 {
+			return 0, false
+		}
+		return r2, true
+	}
+	pm, om := map[uint64][]T{}, map[uint64][]T{}
+	for r1, list := range first {
+		seconds := map[rune]bool{}
+		for _, x := range list {
+			if r2, ok := second(text(x)); ok {
+				seconds[r2] = true
+			} else {
+				om[runeKey(r1)] = append(om[runeKey(r1)], x)
+			}
+		}
+		for r2 := range seconds {
+			var l []T
+			for _, x := range list {
+				if s2, ok := second(text(x)); !ok || s2 == r2 {
+					l = append(l, x)
+				}
+			}
+			pm[pairKey(r1, r2)] = l
+		}
+	}
+	return newKeyTab(pm), newKeyTab(om)
 }
 
 // firstRunes calls f with the first rune of every word of the set.
@@ -277,10 +351,8 @@ func (ws *wordSet) firstRunes(f func(rune)) {
 			f(rune(c))
 		}
 	}
-	for _, k := range ws.other.keys {
-		if k != noKey {
-			f(rune(k))
-		}
+	for _, r := range ws.firsts {
+		f(r)
 	}
 }
 
@@ -293,11 +365,15 @@ func (ws *wordSet) at(s string, p int) (string, bool) {
 	if c := s[p]; c < utf8.RuneSelf {
 		list = ws.ascii[c]
 	} else {
-		r, _ := runeAt(s, p)
+		r, n := runeAt(s, p)
 		if !ws.bits.maybe(r) {
 			return "", false
 		}
-		list, _ = ws.other.get(runeKey(r))
+		r2, _ := runeAt(s, p+n)
+		var ok bool
+		if list, ok = ws.pairs.get(pairKey(r, r2)); !ok {
+			list, _ = ws.one.get(runeKey(r))
+		}
 	}
 	for _, w := range list {
 		if strings.HasPrefix(s[p:], w) {
@@ -307,39 +383,20 @@ func (ws *wordSet) at(s string, p int) (string, bool) {
 	return "", false
 }
 
-// skipBits is skipTo for a set of runes: it skips ASCII characters and
-// valid two- and three-byte runes that are not in bits.
-func skipBits(s string, p int, bits *runeBits) int {
-	for p < len(s) {
-		c := s[p]
-		var r rune
-		var n int
-		switch {
-		case c < utf8.RuneSelf:
-			r, n = rune(c), 1
-		case c&0xF0 == 0xE0 && p+2 < len(s):
-			c1, c2 := s[p+1], s[p+2]
-			if !(c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0)) {
-				return p
-			}
-			r, n = rune(c&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F), 3
-		case c >= 0xC2 && c < 0xE0 && p+1 < len(s) && s[p+1]&0xC0 == 0x80:
-			r, n = rune(c&0x1F)<<6|rune(s[p+1]&0x3F), 2
-		default:
-			return p
-		}
-		if bits[r>>6]&(1<<(r&63)) != 0 {
-			return p
-		}
-		p += n
+// asciiWhere is the set of the ASCII characters for which f holds.
+func asciiWhere(f func(rune) bool) (set [utf8.RuneSelf]bool) {
+	for c := range set {
+		set[c] = f(rune(c))
 	}
-	return p
+	return set
 }
 
-// asciiSet is a set of ASCII bytes.
-func asciiSet(chars string) (set [utf8.RuneSelf]bool) {
-	for i := 0; i < len(chars); i++ {
-		set[chars[i]] = true
+// firstBytes is the set of the first bytes of words.
+func firstBytes(words []string) (set [256]bool) {
+	for _, w := range words {
+		if w != "" {
+			set[w[0]] = true
+		}
 	}
 	return set
 }
@@ -365,48 +422,75 @@ func skipAfter(s string, p int, mask uint8, notAfter *[utf8.RuneSelf]bool) int {
 
 // cands lists where in a text a rune of some classes may start: the
 // positions skipTo(s, p, mask) can return, in order, with their classes
-// (every class for the positions where skipTo stops without looking). An
-// ASCII digit right after another is left out: no number, phone number or
-// price starts there (their scans either go on over it or reject it).
+// (every class for the positions where skipTo stops without looking), as
+// pos<<8 | classes. Digits, the commonest, have a list of their own (with
+// the positions of every class too). An ASCII digit right after another is
+// left out: no number, phone number or price starts there (their scans
+// either go on over it or reject it).
 type cands struct {
-	pos []int
-	cls []uint8
-	// atSign: s contains @, #, "at" or 艾特, which every spelling of the
-	// at sign of an e-mail address contains
+	list   []uint64 // of all classes but clDigit
+	digits []uint64 // of clDigit
+	// atSign: s may contain an at sign of an e-mail address (@, #, (at),
+	// 艾特 …); when false it does not (collected only with clEmail)
 	atSign bool
 }
 
-func collectCands(s string, mask uint8, pos []int, cls []uint8) cands {
-	c := cands{pos: pos, cls: cls}
+// acceptLo and acceptHi are the bounds of the second byte of a valid
+// three-byte UTF-8 sequence, by the low bits of the first (no overlong
+// forms, no surrogates).
+var (
+	acceptLo = [16]uint8{0: 0xA0, 1: 0x80, 2: 0x80, 3: 0x80, 4: 0x80, 5: 0x80, 6: 0x80, 7: 0x80, 8: 0x80, 9: 0x80, 10: 0x80, 11: 0x80, 12: 0x80, 13: 0x80, 14: 0x80, 15: 0x80}
+	acceptHi = [16]uint8{0: 0xBF, 1: 0xBF, 2: 0xBF, 3: 0xBF, 4: 0xBF, 5: 0xBF, 6: 0xBF, 7: 0xBF, 8: 0xBF, 9: 0xBF, 10: 0xBF, 11: 0xBF, 12: 0xBF, 13: 0x9F, 14: 0xBF, 15: 0xBF}
+)
+
+// collectCands lists the candidates of the classes of mask in s, into
+// list[:0] and digits[:0].
+func collectCands(s string, mask uint8, list, digits []uint64) cands {
+	c := cands{list: list[:0], digits: digits[:0]}
 	tab := runeClass
-	digitBefore := false
+	other := mask &^ clDigit
 	for p := 0; p < len(s); {
 		ch := s[p]
 		if ch < utf8.RuneSelf {
+			cl := tab.ascii[ch] & mask
 			switch {
+			case cl == 0:
 			case ch >= '0' && ch <= '9':
-				if !digitBefore && tab.ascii[ch]&mask != 0 {
-					c.pos, c.cls = append(c.pos, p), append(c.cls, tab.ascii[ch])
+				if p == 0 || s[p-1] < '0' || s[p-1] > '9' {
+					if cl&clDigit != 0 {
+						c.digits = append(c.digits, uint64(p)<<8|uint64(cl))
+					}
+					if cl&other != 0 {
+						c.list = append(c.list, uint64(p)<<8|uint64(cl))
+					}
 				}
-				digitBefore = true
-				p++
-				continue
-			case ch == '@' || ch == '#' || ch == 'a' && p+1 < len(s) && s[p+1] == 't':
-				c.atSign = true
-			}
-			digitBefore = false
-			if tab.ascii[ch]&mask != 0 {
-				c.pos, c.cls = append(c.pos, p), append(c.cls, tab.ascii[ch])
+			default:
+				// (every ASCII spelling of the at sign starts with @, # or
+				// a character of clEmail followed by "at")
+				if cl&clEmail != 0 && (ch == '@' || ch == '#' || p+1 < len(s) && s[p+1] == 'a') {
+					c.atSign = true
+				}
+				if cl&clDigit != 0 {
+					c.digits = append(c.digits, uint64(p)<<8|uint64(cl))
+				}
+				if cl&other != 0 {
+					c.list = append(c.list, uint64(p)<<8|uint64(cl))
+				}
 			}
 			p++
 			continue
 		}
-		digitBefore = false
 		if ch&0xF0 == 0xE0 && p+2 < len(s) {
 			c1, c2 := s[p+1], s[p+2]
-			if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (ch != 0xE0 || c1 >= 0xA0) && (ch != 0xED || c1 < 0xA0) {
-				if cl := tab.of3(ch, c1, c2); cl&mask != 0 {
-					c.pos, c.cls = append(c.pos, p), append(c.cls, cl)
+			k := ch & 0x0F
+			if c1 >= acceptLo[k] && c1 <= acceptHi[k] && c2&0xC0 == 0x80 {
+				if cl := tab.of3(ch, c1, c2) & mask; cl != 0 {
+					if cl&clDigit != 0 {
+						c.digits = append(c.digits, uint64(p)<<8|uint64(cl))
+					}
+					if cl&other != 0 {
+						c.list = append(c.list, uint64(p)<<8|uint64(cl))
+					}
 				}
 				if ch == 0xE8 && c1 == 0x89 && c2 == 0xBE && strings.HasPrefix(s[p+3:], "特") { // 艾特
 					c.atSign = true
@@ -415,13 +499,20 @@ func collectCands(s string, mask uint8, pos []int, cls []uint8) cands {
 				continue
 			}
 		} else if ch >= 0xC2 && ch < 0xE0 && p+1 < len(s) && s[p+1]&0xC0 == 0x80 {
-			if cl := tab.of(rune(ch&0x1F)<<6 | rune(s[p+1]&0x3F)); cl&mask != 0 {
-				c.pos, c.cls = append(c.pos, p), append(c.cls, cl)
+			if cl := tab.of(rune(ch&0x1F)<<6|rune(s[p+1]&0x3F)) & mask; cl != 0 {
+				if cl&clDigit != 0 {
+					c.digits = append(c.digits, uint64(p)<<8|uint64(cl))
+				}
+				if cl&other != 0 {
+					c.list = append(c.list, uint64(p)<<8|uint64(cl))
+				}
 			}
 			p += 2
 			continue
 		}
-		c.pos, c.cls = append(c.pos, p), append(c.cls, 0xFF)
+		// where skipTo stops without looking: every class
+		c.digits = append(c.digits, uint64(p)<<8|0xFF)
+		c.list = append(c.list, uint64(p)<<8|0xFF)
 		p++
 	}
 	return c
@@ -429,24 +520,27 @@ func collectCands(s string, mask uint8, pos []int, cls []uint8) cands {
 
 // cursor walks the candidates of some classes.
 type cursor struct {
-	c    *cands
-	i    int
-	mask uint8
+	list []uint64
+	mask uint64
 }
 
-func (c *cands) cursor(mask uint8) cursor { return cursor{c: c, mask: mask} }
+func (c *cands) cursor(mask uint8) cursor {
+	if mask == clDigit {
+		return cursor{list: c.digits, mask: uint64(mask)}
+	}
+	return cursor{list: c.list, mask: uint64(mask)}
+}
 
 // next returns the first candidate position from p on (positions only grow
 // from call to call), or end when there is none.
 func (k *cursor) next(p, end int) int {
-	pos, cls := k.c.pos, k.c.cls
-	for i := k.i; i < len(pos) && i < len(cls); i++ {
-		if pos[i] >= p && cls[i]&k.mask != 0 {
-			k.i = i
-			return pos[i]
+	for i, v := range k.list {
+		if v&k.mask != 0 && v>>8 >= uint64(p) {
+			k.list = k.list[i:]
+			return int(v >> 8)
 		}
 	}
-	k.i = len(pos)
+	k.list = nil
 	return end
 }
 
@@ -573,6 +667,11 @@ func buildRuneClass() *classTable {
 			}
 		})
 	}
+	return newClassTable(&t)
+}
+
+// newClassTable compacts a table of the classes of every BMP rune.
+func newClassTable(t *[1 << 16]uint8) *classTable {
 	ct := &classTable{}
 	copy(ct.ascii[:], t[:utf8.RuneSelf])
 	blocks := map[[64]uint8]uint8{{}: 0}
@@ -599,7 +698,11 @@ func buildRuneClass() *classTable {
 // (longer runes, invalid bytes, continuation bytes), which the caller then
 // looks at as before. len(s) when there is none.
 func skipTo(s string, p int, mask uint8) int {
-	cls := runeClass
+	return runeClass.skip(s, p, mask)
+}
+
+// skip is skipTo for the classes of the table.
+func (cls *classTable) skip(s string, p int, mask uint8) int {
 	for p < len(s) {
 		c := s[p]
 		if c < utf8.RuneSelf {
@@ -611,7 +714,7 @@ func skipTo(s string, p int, mask uint8) int {
 		}
 		if c&0xF0 == 0xE0 && p+2 < len(s) {
 			c1, c2 := s[p+1], s[p+2]
-			if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0) {
+			if k := c & 0x0F; c1 >= acceptLo[k] && c1 <= acceptHi[k] && c2&0xC0 == 0x80 {
 				if cls.of3(c, c1, c2)&mask != 0 {
 					return p
 				}

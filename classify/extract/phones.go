@@ -28,13 +28,9 @@ func isRunSep(r rune) bool {
 
 // digitRun reads the run of digits (any script) that starts at s[p:]:
 // groups of digits separated by at most three separator characters. It
-// returns the digits and the end of the last one.
-func digitRun(s string, p int) ([]digit, int) {
-	return digitRunInto(nil, s, p)
-}
-
-// digitRunInto is digitRun appending to ds[:0].
-func digitRunInto(ds []digit, s string, p int) ([]digit, int) {
+// returns the digits, appended to ds[:0] (nil when there are none), and the
+// end of the last one.
+func digitRun(ds []digit, s string, p int) ([]digit, int) {
 	ds = ds[:0]
 	group := 0
 	i := p
@@ -103,9 +99,9 @@ func digitRunLen(s string, p int) (int, int) {
 	return count, end
 }
 
-// groupSizes gives the sizes of the groups of ds.
-func groupSizes(ds []digit) []int {
-	var sizes []int
+// groupSizes gives the sizes of the groups of ds, appended to sizes[:0].
+func groupSizes(sizes []int, ds []digit) []int {
+	sizes = sizes[:0]
 	for i, d := range ds {
 		if i == 0 || d.group != ds[i-1].group {
 			sizes = append(sizes, 0)
@@ -227,7 +223,7 @@ func findPhones(t *normalize.Text, cs *cands, skip map[int]bool, inEmail func(in
 		count, end := digitRunLen(s, p)
 		if count >= 10 {
 			var ds []digit
-			ds, end = digitRunInto(buf[:0], s, p)
+			ds, end = digitRun(buf[:0], s, p)
 			out = append(out, phonesInRun(t, ds, skip, inEmail)...)
 		}
 		p = max(end, p+1)
@@ -248,6 +244,7 @@ func phonesInRun(t *normalize.Text, ds []digit, skip map[int]bool, inEmail func(
 		return i == 0 || i == m || ds[i].group != ds[i-1].group || ds[i].cn != ds[i-1].cn
 	}
 	var out []phoneFound
+	var sizeBuf [16]int
 	for a := 0; a+10 <= m; {
 		if !cut(a) {
 			a++
@@ -259,7 +256,7 @@ func phonesInRun(t *normalize.Text, ds []digit, skip map[int]bool, inEmail func(
 				continue
 			}
 			cand := ds[a:b]
-			sizes := groupSizes(cand)
+			sizes := groupSizes(sizeBuf[:0], cand)
 			value := phoneKind(digitsOf(cand), sizes)
 			if value == "" || len(sizes) == len(cand) && !sameSeps(cand) {
 				continue

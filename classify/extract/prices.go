@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/guazheng/guazheng"
 	"github.com/guazheng/guazheng/classify/normalize"
@@ -18,11 +19,8 @@ type number struct {
 
 // numberStart reports runes a number can start with.
 func numberStart(r rune) bool {
-	if isASCIIDigit(r) || r == '十' || r == '拾' {
-		return true
-	}
-	_, ok := cnDigit(r)
-	return ok
+	// (clNumber: ASCII digits, 十, 拾 and the Chinese numerals of cnDigit)
+	return uint32(r) < 1<<16 && runeClass.of(r)&clNumber != 0
 }
 
 // readNumber reads an ASCII decimal (3, 3.5, 12000) or a Chinese number
@@ -296,7 +294,8 @@ func numberBefore(s string, p int) (int, float64, bool) {
 // (价格面议) are not reported.
 func (x *Extractor) Prices(t *normalize.Text) []guazheng.Price {
 	s := t.Norm
-	out := []guazheng.Price{}
+	var buf [8]guazheng.Price
+	kept := buf[:0]
 	seen := map[string]bool{}
 	for p := 0; p < len(s); {
 		if p = skipAfter(s, p, clNumber, &notPriceStart); p >= len(s) {
@@ -307,8 +306,8 @@ func (x *Extractor) Prices(t *normalize.Text) []guazheng.Price {
 			p += max(n, 1)
 			continue
 		}
-		// (priceAt's first test, inlined: a number starts a word)
-		if b, _ := runeBefore(s, p); isASCIIAlnum(b) || b == '.' || b == '-' {
+		// (priceAt's first test, before the call)
+		if b, _ := runeBefore(s, p); noPriceAfter(b) {
 			p += max(n, 1)
 			continue
 		}
@@ -320,21 +319,36 @@ func (x *Extractor) Prices(t *normalize.Text) []guazheng.Price {
 		}
 		if !seen[pr.Text] {
 			seen[pr.Text] = true
-			out = append(out, pr)
+			kept = append(kept, pr)
 		}
 		p = end
 	}
+	out := make([]guazheng.Price, len(kept))
+	copy(out, kept)
 	return out
 }
 
-// notPriceStart: priceAt rejects a number right after these.
-var notPriceStart = asciiSet("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-")
+// noPriceAfter: a number right after r does not start a word (第3, c1,
+// 0371-6…), so it starts no price.
+func noPriceAfter(r rune) bool { return isASCIIAlnum(r) || r == '.' || r == '第' || r == '-' }
+
+// notPriceStart is noPriceAfter for ASCII.
+var notPriceStart = asciiWhere(noPriceAfter)
+
+// priceUnitBits holds the first runes of priceUnits.
+var priceUnitBits = func() (b runeBits) {
+	for _, u := range priceUnits {
+		r, _ := utf8.DecodeRuneInString(u.text)
+		b.add(r)
+	}
+	return b
+}()
 
 // priceAt reads a price whose number starts at s[p:].
 func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 	s := t.Norm
 	// the number must start a word: not 第3, c1, 0371-6…
-	if r, _ := runeBefore(s, p); isASCIIAlnum(r) || r == '.' || r == '第' || r == '-' {
+	if r, _ := runeBefore(s, p); noPriceAfter(r) {
 		return guazheng.Price{}, 0, false
 	}
 	lo, ok := readNumber(s, p)
@@ -351,7 +365,7 @@ func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 	hi := lo
 	ranged := false
 	// range: 1.2-1.5万, 1.2~1.5万, 1.2到1.5万, 8-15k
-	// (each of rangeWords is one rune: the one at q, if any)
+	// (each of these is one rune: the one at q, if any)
 	if r, rn := runeAt(s, q); r == '-' || r == '~' || r == '到' || r == '至' || r == '—' {
 		if n, ok := readNumber(s, q+rn); ok && n.cn == lo.cn && n.v >= lo.v {
 			hi, ranged, q = n, true, n.e
@@ -360,7 +374,7 @@ func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 	// unit
 	unit, mult, slang := "", 0.0, false
 	units := priceUnits
-	if r, _ := runeAt(s, q); r != '万' && r != 'w' && r != '千' && r != 'k' && r != '元' && r != '块' && r != '个' {
+	if r, _ := runeAt(s, q); !priceUnitBits.maybe(r) {
 		units = nil // no unit starts here
 	}
 	for _, u := range units {
@@ -469,13 +483,23 @@ func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 	if yuan <= 0 || math.IsInf(yuan, 0) {
 		return guazheng.Price{}, 0, false
 	}
-	text := fmtNum(lo.v+extra/mult) + unit
+	// text: the amount (shortest 'f' form) and unit, or the range
+	// lo-hi and unit, then "/" + period; built in one buffer
+	var tb [48]byte
+	b := tb[:0]
 	if ranged {
-		text = fmtNum(lo.v) + "-" + fmtNum(hi.v) + unit
+		b = strconv.AppendFloat(b, lo.v, 'f', -1, 64)
+		b = append(b, '-')
+		b = strconv.AppendFloat(b, hi.v, 'f', -1, 64)
+	} else {
+		b = strconv.AppendFloat(b, lo.v+extra/mult, 'f', -1, 64)
 	}
+	b = append(b, unit...)
 	if per != "" {
-		text += "/" + per
+		b = append(b, '/')
+		b = append(b, per...)
 	}
+	text := string(b)
 	return guazheng.Price{Yuan: yuan, Period: per, Text: text, Span: span(t, start, end)}, end, true
 }
 
@@ -511,5 +535,3 @@ func skipBackSpace(s string, p int) int {
 		return p
 	}
 }
-
-func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/guazheng/guazheng"
@@ -49,8 +48,13 @@ func (x *Extractor) Quantities(t *normalize.Text) []guazheng.Quantity {
 		}
 		return certs
 	}
-	out := []guazheng.Quantity{}
-	seen := map[string]bool{}
+	var buf [8]guazheng.Quantity
+	kept := buf[:0]
+	type key struct {
+		count int
+		unit  string
+	}
+	seen := map[key]bool{} // (as strconv.Itoa(count)+unit: units are not digits)
 	for p := 0; p < len(s); {
 		if p = skipAfter(s, p, clQuantity, &notQuantityStart); p >= len(s) {
 			break
@@ -65,38 +69,57 @@ func (x *Extractor) Quantities(t *normalize.Text) []guazheng.Quantity {
 			p += max(n, 1)
 			continue
 		}
-		key := strconv.Itoa(q.Count) + q.Unit
-		if !seen[key] {
-			seen[key] = true
+		if k := (key{q.Count, q.Unit}); !seen[k] {
+			seen[k] = true
 			q.Span = span(t, q.Span.Start, q.Span.End)
-			out = append(out, q)
+			kept = append(kept, q)
 		}
 		p = end
 	}
+	out := make([]guazheng.Quantity, len(kept))
+	copy(out, kept)
 	return out
 }
 
-// notQuantityStart: quantityAt rejects a start right after these.
-var notQuantityStart = asciiSet("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-/")
+// noQuantityAfter: no quantity starts right after r (第一名, c1, 2/3 …).
+func noQuantityAfter(r rune) bool {
+	return isASCIIAlnum(r) || r == '.' || r == '第' || r == '-' || r == '/'
+}
+
+// notQuantityStart is noQuantityAfter for ASCII.
+var notQuantityStart = asciiWhere(noQuantityAfter)
+
+// vagueStart and unitStart hold the first bytes of vagueCounts and
+// quantityUnits.
+var vagueStart, unitStart = firstBytes(vagueCounts), firstBytes(quantityUnits)
 
 // quantityAt reads a quantity at s[p:]; the returned Span holds Norm offsets.
 func quantityAt(s string, p int, certs func() []certHit) (guazheng.Quantity, int, bool) {
-	if r, _ := runeBefore(s, p); isASCIIAlnum(r) || r == '.' || r == '第' || r == '-' || r == '/' {
+	if r, _ := runeBefore(s, p); noQuantityAfter(r) {
 		return guazheng.Quantity{}, 0, false
 	}
 	count, q := -1, p
-	if w, ok := hasPrefixAt(s, p, vagueCounts); ok {
-		count, q = 0, p+len(w)
+	vw, vague := "", false
+	if vagueStart[s[p]] {
+		vw, vague = hasPrefixAt(s, p, vagueCounts)
+	}
+	if vague {
+		count, q = 0, p+len(vw)
 	} else if n, ok := readNumber(s, p); ok && n.v == float64(int(n.v)) && n.v >= 1 && n.v < 1000 {
 		if _, _, _, more := digitAt(s, n.e); more {
 			return guazheng.Quantity{}, 0, false
 		}
 		count, q = int(n.v), n.e
-		if w, ok := hasPrefixAt(s, q, aboutWords); ok && n.v >= 10 {
-			q += len(w) // 十多名, 20余人: a count all the same
+		if n.v >= 10 {
+			if w, ok := hasPrefixAt(s, q, aboutWords); ok {
+				q += len(w) // 十多名, 20余人: a count all the same
+			}
 		}
 	}
 	if count < 0 {
+		return guazheng.Quantity{}, 0, false
+	}
+	if q < len(s) && !unitStart[s[q]] {
 		return guazheng.Quantity{}, 0, false
 	}
 	unit, ok := hasPrefixAt(s, q, quantityUnits)
