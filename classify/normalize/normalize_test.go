@@ -319,7 +319,6 @@ func TestEveryRune(t *testing.T) {
 	}
 }
 
-
 func TestT2SData(t *testing.T) {
 	m, err := t2sTable()
 	if err != nil {
