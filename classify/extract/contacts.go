@@ -151,11 +151,11 @@ func cues(plain []string, disguised ...string) []cue {
 
 var weChatCues = cues([]string{"微信号", "微信", "wechat", "weixin"},
 	"薇信号", "薇信", "威信号", "威信", "徽信", "维信", "唯信", "v信", "微x", "威x", "vx号", "wx号", "v号",
-	"微号", "薇号", "加v", "+v", "扣v", "绿泡泡", "vx", "wx", "v", "微", "薇", "威", "卫星号")
+	"微号", "薇号", "加v", "+v", "扣v", "绿泡泡", "v x", "w x", "vx", "wx", "v", "微", "薇", "威", "卫星号")
 
 var qqCues = cues([]string{"qq号码", "qq号", "qq群", "qq"},
 	"q群", "q号", "扣扣号", "扣扣群", "扣扣", "企鹅号", "企鹅群", "企鹅", "球球号", "球球", "抠抠", "群号", "q",
-	"扣", "群", "群主", "进群", "加群")
+	"加扣", "扣", "群", "群主", "进群", "加群")
 
 // fillers may stand between a cue and its value (微信同号：, 微信号码:, VX: …).
 var cueFillers = []string{
