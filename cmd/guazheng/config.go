@@ -304,6 +304,10 @@ func (c *Config) Validate() error {
 func (c *Config) CrawlerConfig() *crawler.Config { return c.crawler }
 
 func runConfig(ctx context.Context, e *env, args []string) error {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(e.stderr, "usage: guazheng config check FILE\n\nValidates a daemon configuration (see docs/guazheng.example.yaml) and names\nthe file, line and setting of every problem.")
+		return nil
+	}
 	if len(args) != 2 || args[0] != "check" {
 		return fmt.Errorf("%w: want: guazheng config check FILE", errUsage)
 	}
