@@ -234,9 +234,14 @@ func ParseCertTable(name string, r io.Reader) (*CertTable, error) {
 	for _, st := range ct.sets {
 		st.tab = newRuneTab(st.first)
 	}
-	var start [1 << 16]uint8
-	for r := range start {
-		if ct.firstBits.maybe(rune(r)) || ct.specBits.maybe(rune(r)) {
+	var start [1 << 16]uint8 // (the runes of firstBits and specBits)
+	for r := range ct.first {
+		if r < 1<<16 {
+			start[r] = 1
+		}
+	}
+	for r := range ct.specs {
+		if r < 1<<16 {
 			start[r] = 1
 		}
 	}
@@ -497,7 +502,7 @@ func (ct *CertTable) findCerts(s string, out []certHit) []certHit {
 		return nil
 	}
 	for p := 0; p < len(s); {
-		if p = ct.start.skip(s, p, 1); p >= len(s) {
+		if p = ct.nextStart(s, p); p >= len(s) {
 			break
 		}
 		r, size := runeAt(s, p)
@@ -524,6 +529,42 @@ func (ct *CertTable) findCerts(s string, out []certHit) []certHit {
 		p += max(size, 1)
 	}
 	return out
+}
+
+// nextStart returns the first position from p on where a mention may start
+// (the test of findCerts below, made while skipping), or len(s).
+func (ct *CertTable) nextStart(s string, p int) int {
+	cls := ct.start
+	for p < len(s) {
+		var r rune
+		var n int
+		c := s[p]
+		switch {
+		case c < utf8.RuneSelf:
+			if cls.ascii[c] == 0 {
+				p++
+				continue
+			}
+			r, n = rune(c), 1
+		case c&0xF0 == 0xE0 && p+2 < len(s):
+			c1, c2 := s[p+1], s[p+2]
+			if k := c & 0x0F; c1 < acceptLo[k] || c1 > acceptHi[k] || c2&0xC0 != 0x80 {
+				return p
+			}
+			if cls.of3(c, c1, c2) == 0 {
+				p += 3
+				continue
+			}
+			r, n = rune(c&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F), 3
+		default:
+			return p // findCerts looks
+		}
+		if r2, _ := runeAt(s, p+n); ct.startOnes.maybe(r) || ct.startPairs.maybe(r, r2) {
+			return p
+		}
+		p += n
+	}
+	return p
 }
 
 // withSpecs reads the specialties that follow the alias a at s[start:q]

@@ -72,6 +72,7 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 		all = append(all, found{kind: guazheng.ContactPhone, value: p.value, s: p.s, e: p.e, obfuscated: p.obfuscated})
 	}
 	all = append(all, findWeChat(t, &cs, phones, inEmail)...)
+	all = append(all, findWeakWeChat(t, inEmail)...)
 	// a phone followed by "QQ同号" is a QQ number too
 	for _, p := range phones {
 		if sameNumberCue(s, p.e, qqSameCues) {
@@ -360,6 +361,65 @@ func findWeChat(t *normalize.Text, cs *cands, phones []phoneFound, inEmail func(
 		}
 	}
 	return out
+}
+
+// weakWeChatCues are words after which ads put a WeChat id without saying
+// so (联系：zhang_2019, 群主 jgrcq_bot, 添加客服 tgzx_kefu). They are weak: only
+// an id that mixes letters with digits or an underscore is taken after them.
+var weakWeChatCues = []string{"联系方式", "联系人", "联系", "群主", "客服", "添加", "加我", "私聊", "微信", "vx", "wx"}
+
+// findWeakWeChat finds distinctive ids after a weak cue, with at most a
+// colon, spaces, an arrow or a line break between.
+func findWeakWeChat(t *normalize.Text, inEmail func(int) bool) []found {
+	s := t.Norm
+	var out []found
+	for _, cue := range weakWeChatCues {
+		for off := 0; ; {
+			i := strings.Index(s[off:], cue)
+			if i < 0 {
+				break
+			}
+			start := off + i
+			p := start + len(cue)
+			off = p
+			latin := cue[0] < 0x80
+			if latin && start > 0 && isASCIIAlnum(rune(s[start-1])) {
+				continue // inside a word: "wxid_…", "xvx…"
+			}
+			cueEnd := p
+			for k := 0; k < 4 && p < len(s); k++ {
+				r, n := runeAt(s, p)
+				if r != ':' && r != ' ' && r != '\n' && r != '↓' && r != '-' && r != '>' && r != '：' {
+					break
+				}
+				p += n
+			}
+			if inEmail(p) || latin && p == cueEnd {
+				continue // a Latin cue must be set apart from the id
+			}
+			end, ok := readID(s, p)
+			if !ok || !distinctiveID(s[p:end]) {
+				continue
+			}
+			out = append(out, found{kind: guazheng.ContactWeChat, value: s[p:end], s: p, e: end, obfuscated: t.NormChanged(p, end)})
+		}
+	}
+	return out
+}
+
+// distinctiveID reports whether an id mixes letters with a digit or an
+// underscore, as chosen ids do and ordinary English words do not.
+func distinctiveID(id string) bool {
+	letters, other := false, false
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case c >= 'a' && c <= 'z':
+			letters = true
+		case c >= '0' && c <= '9', c == '_':
+			other = true
+		}
+	}
+	return letters && other
 }
 
 // phoneStartingAt returns the phone whose digits start at q: its span

@@ -612,8 +612,7 @@ func (t *keyTab[V]) get(k uint64) (V, bool) {
 // Rune classes: what a rune may start. A scanning loop skips runes of no
 // interest with skipTo instead of trying every matcher at every rune.
 const (
-	clCNDigit  uint8 = 1 << iota // a Chinese numeral used as a digit (cnDigit)
-	clDigit                      // any digit: ASCII or Chinese numeral (digitAt)
+	clDigit    uint8 = 1 << iota // any digit: ASCII or Chinese numeral (digitAt)
 	clNumber                     // a number (numberStart)
 	clQuantity                   // a quantity: a number or 若, 数, 多, 几
 	clEmail                      // the @ of an e-mail address (emailAt)
@@ -646,7 +645,7 @@ func (ct *classTable) of3(c, c1, c2 byte) uint8 {
 func buildRuneClass() *classTable {
 	var t [1 << 16]uint8
 	for _, r := range "零〇一幺壹二两贰三叁四肆五伍六陆七柒八捌九玖" {
-		t[r] |= clCNDigit | clDigit | clNumber | clQuantity
+		t[r] |= clDigit | clNumber | clQuantity
 	}
 	for r := '0'; r <= '9'; r++ {
 		t[r] |= clDigit | clNumber | clQuantity

@@ -396,6 +396,15 @@ func priceAt(t *normalize.Text, p int) (guazheng.Price, int, bool) {
 		// (到手2.9): nothing below can make this one a price
 		return guazheng.Price{}, 0, false
 	}
+	if unit == "" && lo.v >= 100 && !hasSuffixBefore(s, skipBackSpace(s, p), priceCues) {
+		// a bare number from 100 up is a price only after a cue or with
+		// a period after it (see below): not a year, a phone number, an id
+		if _, ok := periodAfter(s, q); !ok {
+			if _, ok := periodAfterSpace(s, q); !ok {
+				return guazheng.Price{}, 0, false
+			}
+		}
+	}
 	if unit != "" && unit != "元" {
 		if _, ok := hasPrefixAt(s, q, notMoneyAfter); ok {
 			return guazheng.Price{}, 0, false
