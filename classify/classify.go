@@ -46,6 +46,9 @@ type run struct {
 	// amounts are computed on first use
 	amountsDone bool
 	amountSpans []span
+	// quotes are the quoted stretches of the normalised text (with
+	// settings.ignore_quoted), origQuotes the same in original offsets.
+	quotes, origQuotes []span
 }
 
 // Classify implements guazheng.Classifier.
@@ -66,9 +69,15 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 	r.t = e.norm.Normalize(title + "\n" + text)
 	norm := r.t.Norm
 	r.matches = e.auto.FindAll(r.matches[:0], norm)
+	if e.set.Settings.IgnoreQuoted {
+		r.findQuotes()
+	}
 	for _, m := range r.matches {
 		for _, u := range e.uses[m.ID] {
 			sp := span{m.Start, m.End}
+			if u.part != partGate && len(r.quotes) > 0 && !e.rules[u.rule].r.Quoted && r.inQuotes(sp) {
+				continue
+			}
 			switch u.part {
 			case partKeyword:
 				r.cands[u.rule] = append(r.cands[u.rule], cand{sp, u.term})
@@ -185,7 +194,47 @@ func (e *Engine) putRun(r *run) {
 	r.prob, r.top, r.scored = 0, nil, false
 	r.feats = r.feats[:0]
 	r.amountsDone, r.amountSpans = false, nil
+	r.quotes, r.origQuotes = r.quotes[:0], r.origQuotes[:0]
 	e.runs.Put(r)
+}
+
+// quotePairs are the quotation marks whose content is someone else's words.
+var quotePairs = [][2]string{{"“", "”"}, {"「", "」"}, {"『", "』"}}
+
+// findQuotes records the stretches between matching quotation marks (at
+// most 300 bytes apart, on one line).
+func (r *run) findQuotes() {
+	n := r.t.Norm
+	for _, q := range quotePairs {
+		for off := 0; ; {
+			i := strings.Index(n[off:], q[0])
+			if i < 0 {
+				break
+			}
+			s := off + i + len(q[0])
+			j := strings.Index(n[s:], q[1])
+			if j < 0 || j > 300 || strings.Contains(n[s:s+j], "\n") {
+				off = s
+				continue
+			}
+			r.quotes = append(r.quotes, span{s, s + j})
+			os, oe := r.t.OrigRange(s, s+j)
+			r.origQuotes = append(r.origQuotes, span{os, oe})
+			off = s + j + len(q[1])
+		}
+	}
+}
+
+// inQuotes reports whether sp lies inside a quoted stretch (normalised offsets).
+func (r *run) inQuotes(sp span) bool { return within(r.quotes, sp) }
+
+func within(qs []span, sp span) bool {
+	for _, q := range qs {
+		if sp.s >= q.s && sp.e <= q.e {
+			return true
+		}
+	}
+	return false
 }
 
 func b2f(b bool) float64 {
@@ -306,7 +355,11 @@ func (r *run) evalRule(i int) {
 		}
 		for _, re := range cr.regex {
 			for _, loc := range re.FindAllStringIndex(norm, maxSpans) {
-				got = append(got, span{loc[0], loc[1]})
+				sp := span{loc[0], loc[1]}
+				if len(r.quotes) > 0 && !cr.r.Quoted && r.inQuotes(sp) {
+					continue
+				}
+				got = append(got, sp)
 			}
 		}
 	case cr.kind == kindFact:

@@ -208,3 +208,19 @@ func copyDir(t *testing.T, from, to string) {
 		}
 	}
 }
+
+func TestQuotedOffersDoNotCount(t *testing.T) {
+	e := engine(t)
+	ad := "高价收一建市政，不坐班，唯一社保，3.5万/年，电话13812345678"
+	if v := e.Classify("", ad); !v.Flagged {
+		t.Fatalf("the ad itself is not flagged: %v", ruleNames(v))
+	}
+	quoted := "有网友说，他看到一条帖子写着“" + ad + "”，这种就是挂证，大家别上当。"
+	v := e.ClassifyFull("", quoted)
+	if v.Flagged {
+		t.Fatalf("a post quoting an ad was flagged (score %.1f): %v", v.Score, ruleNames(v))
+	}
+	if fired(v, "SHAM_WITH_CERT") != nil || fired(v, "BUYER_OFFER") != nil {
+		t.Errorf("offer rules fired on quoted text: %v", ruleNames(v))
+	}
+}

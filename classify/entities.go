@@ -78,6 +78,15 @@ func (r *run) fact(name string) []span {
 			add(q.Span)
 		}
 	}
+	if len(r.origQuotes) > 0 && len(out) > 0 {
+		kept := out[:0]
+		for _, sp := range out {
+			if !within(r.origQuotes, sp) {
+				kept = append(kept, sp)
+			}
+		}
+		out = kept
+	}
 	if len(out) == 0 {
 		return nil
 	}

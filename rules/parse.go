@@ -94,6 +94,8 @@ func (p *parser) parseSettings(file string, n *yaml.Node) error {
 			return scalarRole(file, v, &st.DefaultRole)
 		case "role_weight":
 			return scalarFloat(file, v, &st.RoleWeight)
+		case "ignore_quoted":
+			return scalarBool(file, v, &st.IgnoreQuoted)
 		case "bayes":
 			if v.Kind != yaml.SequenceNode {
 				return errAt(Pos{file, v.Line}, "settings.bayes must be a list of bands")
@@ -130,7 +132,7 @@ func (p *parser) parseSettings(file string, n *yaml.Node) error {
 			}
 			return nil
 		}
-		return errAt(Pos{file, v.Line}, "unknown settings field %q (want version, threshold, default_role, role_weight, bayes)", key)
+		return errAt(Pos{file, v.Line}, "unknown settings field %q (want version, threshold, default_role, role_weight, ignore_quoted, bayes)", key)
 	})
 	if err != nil {
 		return err
@@ -238,6 +240,8 @@ func (p *parser) parseRules(file string, n *yaml.Node) error {
 				return scalarRole(file, v, &r.Role)
 			case "variants":
 				return scalarBool(file, v, &r.Variants)
+			case "quoted":
+				return scalarBool(file, v, &r.Quoted)
 			case "min":
 				var f float64
 				if err := scalarFloat(file, v, &f); err != nil {
@@ -328,7 +332,7 @@ func (p *parser) parseRules(file string, n *yaml.Node) error {
 					return nil
 				})
 			}
-			return errAt(vp, "unknown rule field %q (want name, description, score, role, words, text, min, regex, near, expr, fact, mode, variants, tests)", key)
+			return errAt(vp, "unknown rule field %q (want name, description, score, role, words, text, min, regex, near, expr, fact, mode, variants, quoted, tests)", key)
 		})
 		if err != nil {
 			return err

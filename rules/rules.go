@@ -109,6 +109,7 @@ type Rule struct {
 	Fact        string
 	Variants    bool // expand keywords with the declared variants
 	Min         int  // keywords: how many distinct terms must occur (default 1)
+	Quoted      bool // match inside quotation marks even when settings.ignore_quoted is on
 	Tests       Tests
 	Pos         Pos
 }
@@ -148,6 +149,10 @@ type Settings struct {
 	// DefaultRole is the role of a flagged post when no rule with a role
 	// fired (default broker).
 	DefaultRole guazheng.Role
+	// IgnoreQuoted makes matches inside “quotation marks” count for nothing:
+	// news and forum posts quote ads, and the quote is not the poster's
+	// offer. A rule with `quoted: true` still sees them.
+	IgnoreQuoted bool
 	// RoleWeight is how many votes the statistical role model has in the
 	// role decision, spread by its probabilities (0: not used).
 	RoleWeight float64
