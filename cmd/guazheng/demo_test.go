@@ -76,7 +76,7 @@ func TestDemoEndToEnd(t *testing.T) {
 
 	// The UI answers the demo account.
 	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	hc := &http.Client{Jar: jar, Timeout: 60 * time.Second} // bcrypt under -race on a loaded machine is slow
 	get := func(path string) string {
 		resp, err := hc.Get(base + strings.TrimPrefix(path, "/"))
 		if err != nil {
