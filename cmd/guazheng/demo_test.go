@@ -55,7 +55,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	uiRE := regexp.MustCompile(`web UI: (http://\S+/)`)
 	pwRE := regexp.MustCompile(`log in as: demo\s+password: (\S+)`)
 	var base, password string
-	for deadline := time.Now().Add(90 * time.Second); base == ""; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(150 * time.Second); base == ""; time.Sleep(50 * time.Millisecond) {
 		select {
 		case err := <-done:
 			t.Fatalf("demo ended early: %v\n%s\n%s", err, out.String(), errOut.String())
