@@ -51,7 +51,7 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 
 	// one pass finds where each finder needs to look
 	var listBuf, digitBuf [128]uint64
-	cs := collectCands(s, clEmail|clWeChat|clQQ|clDigit|clCompany, listBuf[:0], digitBuf[:0])
+	cs := collectCands(s, clEmail|clWeChat|clWeakWeChat|clQQ|clDigit|clCompany, listBuf[:0], digitBuf[:0])
 
 	emails := findEmails(t, &cs)
 	all = append(all, emails...)
@@ -72,7 +72,7 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 		all = append(all, found{kind: guazheng.ContactPhone, value: p.value, s: p.s, e: p.e, obfuscated: p.obfuscated})
 	}
 	all = append(all, findWeChat(t, &cs, phones, inEmail)...)
-	all = append(all, findWeakWeChat(t, inEmail)...)
+	all = append(all, findWeakWeChat(t, &cs, inEmail)...)
 	// a phone followed by "QQ同号" is a QQ number too
 	for _, p := range phones {
 		if sameNumberCue(s, p.e, qqSameCues) {
@@ -370,18 +370,30 @@ var weakWeChatCues = []string{"联系方式", "联系人", "联系", "群主", "
 
 // findWeakWeChat finds distinctive ids after a weak cue, with at most a
 // colon, spaces, an arrow or a line break between.
-func findWeakWeChat(t *normalize.Text, inEmail func(int) bool) []found {
+//
+// The occurrences of each cue are those strings.Index finds one after the
+// other (not overlapping), looked for at the candidates of clWeakWeChat
+// rather than cue by cue: the order of the ids found does not matter, as
+// ids found at the same place are the same and Contacts sorts them by place.
+func findWeakWeChat(t *normalize.Text, cs *cands, inEmail func(int) bool) []found {
 	s := t.Norm
 	var out []found
-	for _, cue := range weakWeChatCues {
-		for off := 0; ; {
-			i := strings.Index(s[off:], cue)
-			if i < 0 {
-				break
+	var afterBuf [16]int
+	after := afterBuf[:0] // by cue: where its last occurrence ends
+	for range weakWeChatCues {
+		after = append(after, 0)
+	}
+	next := cs.cursor(clWeakWeChat)
+	for start := 0; start < len(s); start++ {
+		if start = next.next(start, len(s)); start >= len(s) {
+			break
+		}
+		for k, cue := range weakWeChatCues {
+			if start < after[k] || !startsWith(s[start:], cue) {
+				continue
 			}
-			start := off + i
 			p := start + len(cue)
-			off = p
+			after[k] = p
 			latin := cue[0] < 0x80
 			if latin && start > 0 && isASCIIAlnum(rune(s[start-1])) {
 				continue // inside a word: "wxid_…", "xvx…"

@@ -401,29 +401,18 @@ func firstBytes(words []string) (set [256]bool) {
 	return set
 }
 
-// skipAfter is skipTo that also skips candidates right after an ASCII
-// byte of notAfter (callers that reject those at once).
+// skipAfter skips to the runes of the classes of mask (classTable.skip)
+// that do not come right after an ASCII byte of notAfter (for callers that
+// reject those at once; only ASCII candidates are skipped so, the caller
+// looks at the others).
 func skipAfter(s string, p int, mask uint8, notAfter *[utf8.RuneSelf]bool) int {
-	for {
-		p = skipTo(s, p, mask)
-		if p >= len(s) || p == 0 || s[p-1] >= utf8.RuneSelf || !notAfter[s[p-1]] {
-			return p
-		}
-		// a candidate rune right after: skip the whole rune (it is ASCII
-		// or a valid two- or three-byte rune, or the caller looks anyway)
-		switch c := s[p]; {
-		case c < utf8.RuneSelf:
-			p++
-		default:
-			return p
-		}
-	}
+	return runeClass.skip(s, p, mask, notAfter)
 }
 
 // cands lists where in a text a rune of some classes may start: the
-// positions skipTo(s, p, mask) can return, in order, with their classes
-// (every class for the positions where skipTo stops without looking), as
-// pos<<8 | classes. Digits, the commonest, have a list of their own (with
+// positions runeClass.skip(s, p, mask, nil) can return, in order, with
+// their classes (every class for the positions where skip stops without
+// looking), as pos<<8 | classes. Digits, the commonest, have a list of their own (with
 // the positions of every class too). An ASCII digit right after another is
 // left out: no number, phone number or price starts there (their scans
 // either go on over it or reject it).
@@ -510,7 +499,7 @@ func collectCands(s string, mask uint8, list, digits []uint64) cands {
 			p += 2
 			continue
 		}
-		// where skipTo stops without looking: every class
+		// where skip stops without looking: every class
 		c.digits = append(c.digits, uint64(p)<<8|0xFF)
 		c.list = append(c.list, uint64(p)<<8|0xFF)
 		p++
@@ -610,15 +599,17 @@ func (t *keyTab[V]) get(k uint64) (V, bool) {
 }
 
 // Rune classes: what a rune may start. A scanning loop skips runes of no
-// interest with skipTo instead of trying every matcher at every rune.
+// interest (classTable.skip, cands) instead of trying every matcher at
+// every rune.
 const (
-	clDigit    uint8 = 1 << iota // any digit: ASCII or Chinese numeral (digitAt)
-	clNumber                     // a number (numberStart)
-	clQuantity                   // a quantity: a number or 若, 数, 多, 几
-	clEmail                      // the @ of an e-mail address (emailAt)
-	clWeChat                     // a WeChat cue
-	clQQ                         // a QQ cue
-	clCompany                    // a company suffix
+	clDigit      uint8 = 1 << iota // any digit: ASCII or Chinese numeral (digitAt)
+	clNumber                       // a number (numberStart)
+	clQuantity                     // a quantity: a number or 若, 数, 多, 几
+	clEmail                        // the @ of an e-mail address (emailAt)
+	clWeChat                       // a WeChat cue
+	clQQ                           // a QQ cue
+	clCompany                      // a company suffix
+	clWeakWeChat                   // a weak WeChat cue (weakWeChatCues)
 )
 
 // runeClass holds the classes of every BMP rune.
@@ -656,6 +647,11 @@ func buildRuneClass() *classTable {
 	for _, r := range "若数多几" {
 		t[r] |= clQuantity
 	}
+	for _, w := range weakWeChatCues {
+		if r, _ := utf8.DecodeRuneInString(w); r < 1<<16 {
+			t[r] |= clWeakWeChat
+		}
+	}
 	for _, c := range []struct {
 		ws *wordSet
 		cl uint8
@@ -691,21 +687,17 @@ func newClassTable(t *[1 << 16]uint8) *classTable {
 	return ct
 }
 
-// skipTo returns the first position from p on where a rune of one of the
+// skip returns the first position from p on where a rune of one of the
 // classes of mask may start: it skips only ASCII characters and valid two-
 // and three-byte runes that are in none of them, and stops at anything else
 // (longer runes, invalid bytes, continuation bytes), which the caller then
-// looks at as before. len(s) when there is none.
-func skipTo(s string, p int, mask uint8) int {
-	return runeClass.skip(s, p, mask)
-}
-
-// skip is skipTo for the classes of the table.
-func (cls *classTable) skip(s string, p int, mask uint8) int {
+// looks at as before. len(s) when there is none. With notAfter, it also
+// skips the ASCII candidates right after an ASCII byte of notAfter.
+func (cls *classTable) skip(s string, p int, mask uint8, notAfter *[utf8.RuneSelf]bool) int {
 	for p < len(s) {
 		c := s[p]
 		if c < utf8.RuneSelf {
-			if cls.ascii[c]&mask != 0 {
+			if cls.ascii[c]&mask != 0 && (notAfter == nil || p == 0 || s[p-1] >= utf8.RuneSelf || !notAfter[s[p-1]]) {
 				return p
 			}
 			p++

@@ -73,13 +73,22 @@ func digitRunLen(s string, p int) (int, int) {
 	count, end := 0, p
 	i := p
 	for i < len(s) {
-		_, n, _, ok := digitAt(s, i)
-		if !ok {
-			break
+		if c := s[i]; c >= '0' && c <= '9' {
+			count++
+			i++
+			end = i
+			if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				continue // no separator before the next digit
+			}
+		} else {
+			_, n, _, ok := digitAt(s, i)
+			if !ok {
+				break
+			}
+			count++
+			i += n
+			end = i
 		}
-		count++
-		i += n
-		end = i
 		// separators to the next digit?
 		j, seps := i, 0
 		for seps <= 3 {
