@@ -31,8 +31,8 @@ func benchTexts(b *testing.B) ([]*normalize.Text, int) {
 	return out, size
 }
 
-// BenchmarkContacts: MB/s of original text.
-func BenchmarkContacts(b *testing.B) {
+// benchEach runs f over the benchmark texts, reporting MB/s of original text.
+func benchEach(b *testing.B, f func(*Extractor, *normalize.Text)) {
 	x, _ := setup(b)
 	texts, size := benchTexts(b)
 	b.SetBytes(int64(size))
@@ -40,22 +40,18 @@ func BenchmarkContacts(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, t := range texts {
-			x.Contacts(t)
+			f(x, t)
 		}
 	}
 }
 
+// BenchmarkContacts: MB/s of original text.
+func BenchmarkContacts(b *testing.B) {
+	benchEach(b, func(x *Extractor, t *normalize.Text) { x.Contacts(t) })
+}
+
 func BenchmarkCerts(b *testing.B) {
-	x, _ := setup(b)
-	texts, size := benchTexts(b)
-	b.SetBytes(int64(size))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, t := range texts {
-			x.Certs(t)
-		}
-	}
+	benchEach(b, func(x *Extractor, t *normalize.Text) { x.Certs(t) })
 }
 
 // BenchmarkAll normalises and runs every extractor, as the classifier does.
@@ -77,29 +73,11 @@ func BenchmarkAll(b *testing.B) {
 }
 
 func BenchmarkPrices(b *testing.B) {
-	x, _ := setup(b)
-	texts, size := benchTexts(b)
-	b.SetBytes(int64(size))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, t := range texts {
-			x.Prices(t)
-		}
-	}
+	benchEach(b, func(x *Extractor, t *normalize.Text) { x.Prices(t) })
 }
 
 func BenchmarkQuantities(b *testing.B) {
-	x, _ := setup(b)
-	texts, size := benchTexts(b)
-	b.SetBytes(int64(size))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, t := range texts {
-			x.Quantities(t)
-		}
-	}
+	benchEach(b, func(x *Extractor, t *normalize.Text) { x.Quantities(t) })
 }
 
 // runExtractors runs the given extractors (all four when nil) over already
