@@ -73,6 +73,8 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 	}
 	all = append(all, findWeChat(t, &cs, phones, inEmail)...)
 	all = append(all, findWeakWeChat(t, &cs, inEmail)...)
+	all = append(all, findUncuedWeChat(t, inEmail)...)
+	all = append(all, qqBeforeCue(t, phones)...)
 	// a phone followed by "QQ同号" is a QQ number too
 	for _, p := range phones {
 		if sameNumberCue(s, p.e, qqSameCues) {
@@ -152,7 +154,7 @@ func cues(plain []string, disguised ...string) []cue {
 
 var weChatCues = cues([]string{"微信号", "微信", "wechat", "weixin"},
 	"薇信号", "薇信", "威信号", "威信", "徽信", "维信", "唯信", "v信", "微x", "威x", "vx号", "wx号", "v号",
-	"微号", "薇号", "加v", "+v", "扣v", "绿泡泡", "v x", "w x", "vx", "wx", "v", "微", "薇", "威", "卫星号")
+	"微号", "薇号", "加v", "+v", "扣v", "绿泡泡", "v x", "w x", "v 信", "vx", "wx", "v", "微", "薇", "威", "卫星号")
 
 var qqCues = cues([]string{"qq号码", "qq号", "qq群", "qq"},
 	"q群", "q号", "扣扣号", "扣扣群", "扣扣", "企鹅号", "企鹅群", "企鹅", "球球号", "球球", "抠抠", "群号", "q",
@@ -419,6 +421,134 @@ func findWeakWeChat(t *normalize.Text, cs *cands, inEmail func(int) bool) []foun
 	return out
 }
 
+// postCues, in brackets right after an id, say it is a WeChat id:
+// jkb_banzhuren(微信).
+var postCues = newWordSet("(微信)", "(微信号)", "(薇信)", "(v信)", "(vx)", "(wx)", "(v)", "(wechat)")
+
+// findUncuedWeChat finds WeChat ids written without a cue before them: an id
+// with a bracketed cue after it (zhang2019(微信)), and an id that holds an
+// underscore (zzhg_2019, ztx_xiaochen) — people choose such ids, and in these
+// texts nothing else is written that way. Ids inside URLs, paths, file names
+// and e-mail addresses are not taken.
+func findUncuedWeChat(t *normalize.Text, inEmail func(int) bool) []found {
+	s := t.Norm
+	var out []found
+	idChar := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' }
+	take := func(a, b int) {
+		// a is where the token starts, b where it ends
+		if a > 0 {
+			switch s[a-1] {
+			case '/', '.', '@', '=', '&', '?', '#', '%', '\\', '~':
+				return // a URL, a path, a file or an address
+			}
+		}
+		end, ok := readID(s, a)
+		if !ok || end != b || inEmail(a) {
+			return
+		}
+		if r, _ := runeAt(s, end); r == '/' || r == '=' || r == '?' {
+			return
+		}
+		if forumUser(s, a, end) {
+			return
+		}
+		out = append(out, found{kind: guazheng.ContactWeChat, value: s[a:end], s: a, e: end, obfuscated: true})
+	}
+	// tokens with an underscore
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '_')
+		if j < 0 {
+			break
+		}
+		u := i + j
+		a, b := u, u
+		for a > 0 && idChar(s[a-1]) {
+			a--
+		}
+		for b < len(s) && idChar(s[b]) {
+			b++
+		}
+		for a < u && !(s[a] >= 'a' && s[a] <= 'z') {
+			a++ // an id starts with a letter
+		}
+		hasLetter := false
+		for k := a; k < b; k++ {
+			hasLetter = hasLetter || s[k] >= 'a' && s[k] <= 'z' && k != a
+		}
+		if a < u && hasLetter {
+			take(a, trimIDEnd(s, a, b))
+		}
+		i = b + 1
+	}
+	// an id with a bracketed cue after it
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '(')
+		if j < 0 {
+			break
+		}
+		q := i + j
+		i = q + 1
+		if _, ok := postCues.at(s, q); !ok {
+			continue
+		}
+		b := q
+		for b > 0 && s[b-1] == ' ' {
+			b--
+		}
+		a := b
+		for a > 0 && idChar(s[a-1]) {
+			a--
+		}
+		if a < b && s[a] >= 'a' && s[a] <= 'z' {
+			take(a, b)
+		}
+	}
+	return out
+}
+
+// forumBylines are what forums and platforms write before a user name.
+var forumBylines = []string{"楼主", "楼", "作者", "发帖人", "发布人", "发布者", "用户", "用户名", "网友", "昵称", "回复", "引用", "层主", "来自"}
+
+// forumUser reports whether the id at s[a:b] is a user name in a forum
+// byline rather than a contact: after 楼主/3楼/作者/网友…, or followed by a
+// date or a floor number (ss_wei1989\n3楼 2022-09-02).
+func forumUser(s string, a, b int) bool {
+	q := a
+	for q > 0 && (s[q-1] == ' ' || s[q-1] == ':') {
+		q--
+	}
+	if hasSuffixBefore(s, q, forumBylines) {
+		return true
+	}
+	p := b
+	for p < len(s) && (s[p] == ' ' || s[p] == '\n' || s[p] == '|') {
+		p++
+	}
+	// a date: 2022-09-02, 2022/9/2, 2022年
+	if p+5 <= len(s) && s[p] == '2' && s[p+1] == '0' && isASCIIDigit(rune(s[p+2])) && isASCIIDigit(rune(s[p+3])) {
+		if r, _ := runeAt(s, p+4); r == '-' || r == '/' || r == '.' || r == '年' {
+			return true
+		}
+	}
+	// a floor number: 3楼, #3
+	k := p
+	for k < len(s) && isASCIIDigit(rune(s[k])) {
+		k++
+	}
+	if k > p && startsWith(s[k:], "楼") {
+		return true
+	}
+	return startsWith(s[p:], "发表于") || startsWith(s[p:], "发布于")
+}
+
+// trimIDEnd drops trailing dashes and underscores of s[a:b].
+func trimIDEnd(s string, a, b int) int {
+	for b > a+1 && (s[b-1] == '-' || s[b-1] == '_') {
+		b--
+	}
+	return b
+}
+
 // distinctiveID reports whether an id mixes letters with a digit or an
 // underscore, as chosen ids do and ordinary English words do not.
 func distinctiveID(id string) bool {
@@ -455,14 +585,40 @@ var (
 	weChatSameCues = newWordSet(
 		"微信同号", "薇信同号", "威信同号", "徽信同号", "v信同号", "vx同号", "wx同号", "v同号", "微同号", "薇同号",
 		"同微信", "同薇信", "同vx", "同wx", "同v", "同微", "同薇", "微信同步", "微信同", "加微信同号", "可加微信",
-		"可加v", "也是微信", "即微信", "是微信", "微信也是",
+		"可加v", "也是微信", "即微信", "是微信", "微信也是", "v 信同号", "微信一样", "微信也一样", "v一样", "vx一样",
+		"微信)", "薇信)", "v信)", "vx)", "wx)", "v)",
 	)
-	qqSameCues = newWordSet("qq同号", "扣扣同号", "同qq", "同扣扣")
+	qqSameCues = newWordSet("qq同号", "扣扣同号", "同qq", "同扣扣", "qq)", "扣扣)")
 )
 
 // sameNumberCue reports whether one of words follows a number that ends at
-// s[:q] (brackets, spaces and simple punctuation may come between).
+// s[:q] (brackets, spaces and simple punctuation may come between, and a
+// short name before a bracket: 186-3827-1904 陈老师(同v)).
 func sameNumberCue(s string, q int, words *wordSet) bool {
+	q = skipNumberPunct(s, q)
+	if _, ok := words.at(s, q); ok {
+		return true
+	}
+	p, k := q, 0
+	for ; k < 4; k++ {
+		r, n := runeAt(s, p)
+		if !isHan(r) {
+			break
+		}
+		p += n
+	}
+	if r, n := runeAt(s, p); k == 0 || r != '(' && r != '[' && r != '【' {
+		return false
+	} else {
+		p += n
+	}
+	_, ok := words.at(s, p)
+	return ok
+}
+
+// skipNumberPunct skips up to four spaces, brackets and simple punctuation
+// marks at s[q:].
+func skipNumberPunct(s string, q int) int {
 	for k := 0; k < 4; k++ {
 		r, n := runeAt(s, q)
 		if r == ' ' || r == '(' || r == '[' || r == '【' || r == ',' || r == '/' || r == '、' || r == '-' || r == ':' || r == '，' {
@@ -471,8 +627,7 @@ func sameNumberCue(s string, q int, words *wordSet) bool {
 		}
 		break
 	}
-	_, ok := words.at(s, q)
-	return ok
+	return q
 }
 
 // ---------------------------------------------------------------- QQ
@@ -526,7 +681,8 @@ func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[
 			continue
 		}
 		num := ds[:n]
-		if sz := groupSizes(sizeBuf[:0], num); len(sz) > 1 && !groupsPlausible(sz) {
+		if sz := groupSizes(sizeBuf[:0], num); len(sz) > 1 && !groupsPlausible(sz) && !qqGroupsPlausible(num, sz) ||
+			len(sz) == n && !sameSeps(num) {
 			continue
 		}
 		ns, ne := num[0].s, num[n-1].e
@@ -544,6 +700,60 @@ func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[
 		p = ne - 1
 	}
 	return out, only
+}
+
+var qqPostCues = newWordSet("(qq)", "(扣扣)", "(qq号)", "(企鹅)")
+
+// qqBeforeCue finds QQ numbers written before a bracketed cue:
+// 2093817465(QQ). Phone numbers are left to the phone finder.
+func qqBeforeCue(t *normalize.Text, phones []phoneFound) []found {
+	s := t.Norm
+	var out []found
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '(')
+		if j < 0 {
+			break
+		}
+		q := i + j
+		i = q + 1
+		if _, ok := qqPostCues.at(s, q); !ok {
+			continue
+		}
+		b := q
+		for b > 0 && s[b-1] == ' ' {
+			b--
+		}
+		a := b
+		for a > 0 && isASCIIDigit(rune(s[a-1])) {
+			a--
+		}
+		if n := b - a; n < 5 || n > 11 || a > 0 && (isASCIIAlnum(rune(s[a-1])) || s[a-1] == '.') {
+			continue
+		}
+		if _, ok := phoneStartingAt(s, phones, a); ok {
+			continue
+		}
+		out = append(out, found{kind: guazheng.ContactQQ, value: s[a:b], s: a, e: b, obfuscated: t.NormChanged(a, b)})
+	}
+	return out
+}
+
+// qqGroupsPlausible accepts the splits people write a QQ number in after a
+// cue (6382 9104 5, 12 345 678): groups of one to four digits split by
+// spaces or dashes only (a dot would make it a list of decimals), with at most
+// one single digit, at the end.
+func qqGroupsPlausible(ds []digit, sizes []int) bool {
+	for i, n := range sizes {
+		if n > 4 || n == 1 && i != len(sizes)-1 {
+			return false
+		}
+	}
+	for _, d := range ds[1:] {
+		if d.sep != "" && strings.Trim(d.sep, " -") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // countGroup is the size of the group that starts at ds[i].

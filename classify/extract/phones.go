@@ -148,6 +148,27 @@ func groupsPlausible(sizes []int) bool {
 	return ones == 0 || ones == len(sizes)
 }
 
+// pairSplitMobile accepts a mobile number written in pairs to dodge filters
+// (13 80 29 47 16 3): at least five groups of one or two digits, split by
+// single spaces or dashes, only the last one a single digit. Dates and lists
+// of decimals never have eleven digits starting 1[3-9] split that way.
+func pairSplitMobile(ds []digit, sizes []int) bool {
+	if len(sizes) < 5 || !isMobile(digitsOf(ds)) {
+		return false
+	}
+	for i, n := range sizes {
+		if n > 2 || n == 1 && i != len(sizes)-1 {
+			return false
+		}
+	}
+	for _, d := range ds[1:] {
+		if d.sep != "" && d.sep != " " && d.sep != "-" {
+			return false
+		}
+	}
+	return true
+}
+
 // phoneKind checks the digits of a candidate and returns the phone number
 // (without a country prefix) or "".
 func phoneKind(d string, sizes []int) string {
@@ -267,6 +288,9 @@ func phonesInRun(t *normalize.Text, ds []digit, skip map[int]bool, inEmail func(
 			cand := ds[a:b]
 			sizes := groupSizes(sizeBuf[:0], cand)
 			value := phoneKind(digitsOf(cand), sizes)
+			if value == "" && pairSplitMobile(cand, sizes) {
+				value = digitsOf(cand)
+			}
 			if value == "" || len(sizes) == len(cand) && !sameSeps(cand) {
 				continue
 			}

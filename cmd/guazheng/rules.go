@@ -57,6 +57,7 @@ func runRulesTest(e *env, args []string) error {
 	fs.Var(&corpora, "corpus", "labeled JSONL corpus file (repeatable; further files may follow the flags)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	cv := fs.Int("cv", 0, "cross-validate the statistical layer with `K` folds (retrains the model per fold; for tuning on a training corpus)")
+	cvFiles := fs.Bool("cv-files", false, "cross-validate the statistical layer with one fold per corpus file (how it does on writers its model has not seen)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -80,7 +81,12 @@ func runRulesTest(e *env, args []string) error {
 			return err
 		}
 		rep := classify.Evaluate(eng, items)
-		if *cv > 0 {
+		switch {
+		case *cvFiles:
+			if rep, err = classify.EvaluateGroupCV(set, items, corpusFile); err != nil {
+				return err
+			}
+		case *cv > 0:
 			if rep, err = classify.EvaluateCV(set, items, *cv); err != nil {
 				return err
 			}
@@ -226,4 +232,12 @@ func writeFileAtomic(path string, b []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// corpusFile is the file an item was read from (its Source without the line).
+func corpusFile(it classify.Item) string {
+	if i := strings.LastIndexByte(it.Source, ':'); i >= 0 {
+		return it.Source[:i]
+	}
+	return it.Source
 }
