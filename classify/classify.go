@@ -27,28 +27,53 @@ type cand struct {
 
 // run is the per-call state of one classification.
 type run struct {
-	e       *Engine
-	t       *normalize.Text
-	matches []ac.Match
-	cands   [][]cand // keyword candidates per rule (normalised offsets)
-	nearA   [][]span
-	nearB   [][]span
-	gate    []bool
-	poss    []bool
-	fired   []bool
-	spans   [][]span // original offsets per fired rule
-	bounds  map[span][]int
-	ents    guazheng.Entities
-	prob    float64
-	top     []string
-	scored  bool // prob and top are computed
-	feats   []uint64
+	e        *Engine
+	t        *normalize.Text
+	matches  []ac.Match
+	cands    [][]cand // keyword candidates per rule (normalised offsets)
+	nearA    [][]span
+	nearB    [][]span
+	gate     []bool
+	poss     []bool
+	fired    []bool
+	spans    [][]span // original offsets per fired rule
+	bounds   map[span][]int
+	ents     guazheng.Entities
+	prob     float64
+	top      []string
+	scored   bool // prob and top are computed
+	feats    []uint64
+	roleKeys []uint64 // feats and the keys of the rules that fired, for the role model
 	// amounts are computed on first use
 	amountsDone bool
 	amountSpans []span
 	// quotes are the quoted stretches of the normalised text (with
 	// settings.ignore_quoted), origQuotes the same in original offsets.
 	quotes, origQuotes []span
+}
+
+// RoleFeatures returns the names of the rules that fire on a post, the
+// statistical bands left out: with the text, they are what the role model is
+// trained on (stat.RoleExample.Rules).
+func (e *Engine) RoleFeatures(title, text string) []string {
+	v := e.classify(title, text, true)
+	var out []string
+	for _, fr := range v.Rules {
+		if !e.isBand(fr.Rule) && fr.Rule != "STAT_ROLE" {
+			out = append(out, fr.Rule)
+		}
+	}
+	return out
+}
+
+// isBand reports whether name is a statistical band of the rule set.
+func (e *Engine) isBand(name string) bool {
+	for _, b := range e.set.Settings.Bands {
+		if b.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Classify implements guazheng.Classifier.
@@ -135,7 +160,13 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 	v.Flagged = v.Score >= e.Threshold()
 	if w := e.set.Settings.RoleWeight; v.Flagged && w > 0 && e.model != nil && e.model.Roles != nil {
 		r.scoreModel()
-		p := e.model.Roles.ProbsKeys(r.feats)
+		r.roleKeys = append(r.roleKeys[:0], r.feats...)
+		for i := range e.rules {
+			if r.fired[i] && e.rules[i].band == nil {
+				r.roleKeys = append(r.roleKeys, e.rules[i].key)
+			}
+		}
+		p := e.model.Roles.ProbsKeys(r.roleKeys)
 		best := 0
 		for k := range p {
 			byRole[guazheng.Role(stat.RoleNames[k])] += w * p[k]
@@ -193,6 +224,7 @@ func (e *Engine) putRun(r *run) {
 	r.ents = guazheng.Entities{}
 	r.prob, r.top, r.scored = 0, nil, false
 	r.feats = r.feats[:0]
+	r.roleKeys = r.roleKeys[:0]
 	r.amountsDone, r.amountSpans = false, nil
 	r.quotes, r.origQuotes = r.quotes[:0], r.origQuotes[:0]
 	e.runs.Put(r)

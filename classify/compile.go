@@ -61,6 +61,7 @@ type crule struct {
 	expr    rules.Expr
 	exprIdx exprNode
 	band    *rules.Band // statistical band pseudo-rule
+	key     uint64      // stat.RuleKey of the name, a feature of the role model
 	// nearFactsA/B are "$fact" terms of a near rule: spans of extracted entities.
 	nearFactsA, nearFactsB []string
 }
@@ -292,6 +293,9 @@ func build(set *rules.Set, opt Options) (*Engine, error) {
 		}
 	}
 	e.auto = ac.Build(pats)
+	for i := range e.rules {
+		e.rules[i].key = stat.RuleKey(e.rules[i].r.Name)
+	}
 	return e, nil
 }
 

@@ -64,6 +64,13 @@ func evaluateFolds(set *rules.Set, items []Item, fold []int, k int) (*Report, er
 	if err != nil {
 		return nil, err
 	}
+	// the rules that fire do not depend on the model: compute them once
+	fired := make([][]string, len(items))
+	for i, it := range items {
+		if it.Positive() {
+			fired[i] = base.RoleFeatures(it.Title, it.Text)
+		}
+	}
 	verdicts := make([]guazheng.Verdict, len(items))
 	for f := 0; f < k; f++ {
 		var ex []stat.Example
@@ -75,7 +82,7 @@ func evaluateFolds(set *rules.Set, items []Item, fold []int, k int) (*Report, er
 			n := base.norm.Normalize(it.Title + "\n" + it.Text).Norm
 			ex = append(ex, stat.Example{Norm: n, Positive: it.Positive()})
 			if it.Positive() {
-				roles = append(roles, stat.RoleExample{Norm: n, Role: it.Role})
+				roles = append(roles, stat.RoleExample{Norm: n, Role: it.Role, Rules: fired[i]})
 			}
 		}
 		m := stat.Train(ex, stat.TrainOptions{})

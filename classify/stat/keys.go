@@ -1,8 +1,10 @@
 package stat
 
 import (
+	"hash/fnv"
 	"slices"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -17,8 +19,25 @@ func keyString(k uint64) string {
 	return string(buf[:n])
 }
 
-// stringKey is the inverse of keyString for a two-rune feature.
+// RuleFeature is the feature string of a rule that fired, as the role model
+// sees it ("#BUYER_OFFER"): the model learns how far each rule speaks for a
+// role, next to the wording.
+func RuleFeature(name string) string { return "#" + name }
+
+// RuleKey is the key of RuleFeature(name). Bigram keys never set the top
+// bit (runes are below 2^21), rule keys always do.
+func RuleKey(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return 1<<63 | h.Sum64()>>1
+}
+
+// stringKey is the inverse of keyString for a two-rune feature, and maps a
+// rule feature to its RuleKey.
 func stringKey(f string) (uint64, bool) {
+	if strings.HasPrefix(f, "#") {
+		return RuleKey(f[1:]), true
+	}
 	a, n := utf8.DecodeRuneInString(f)
 	b, m := utf8.DecodeRuneInString(f[n:])
 	if n == 0 || m == 0 || n+m != len(f) {

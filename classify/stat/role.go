@@ -8,8 +8,10 @@ import (
 // RoleNames are the classes of the role model, in weight order.
 var RoleNames = [3]string{"buyer", "seller", "broker"}
 
-// RoleModel is a softmax regression over the same features that tells who
-// wrote an ad: buyer, seller or broker.
+// RoleModel is a softmax regression that tells who wrote an ad: buyer,
+// seller or broker. Its features are the character bigrams of the text and
+// the rules that fired on it (RuleFeature), so it learns how much each rule
+// says about the role on the corpus, stacked on the hand-written rules.
 type RoleModel struct {
 	Bias    [3]float64            `json:"bias"`
 	Weights map[string][3]float64 `json:"weights"`
@@ -19,8 +21,9 @@ type RoleModel struct {
 
 // RoleExample is one labeled ad.
 type RoleExample struct {
-	Norm string
-	Role string // one of RoleNames
+	Norm  string
+	Role  string   // one of RoleNames
+	Rules []string // names of the rules that fired on it (not the statistical bands)
 }
 
 // Probs returns the probability of each role, in RoleNames order.
@@ -83,6 +86,9 @@ func TrainRoles(ex []RoleExample, opt TrainOptions) *RoleModel {
 			continue
 		}
 		f := Features(e.Norm, nil, seen)
+		for _, r := range e.Rules {
+			f = append(f, RuleFeature(r))
+		}
 		for _, x := range f {
 			df[x]++
 		}

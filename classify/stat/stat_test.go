@@ -54,15 +54,15 @@ func TestTrainSeparatesAndIsDeterministic(t *testing.T) {
 
 func TestTrainRoles(t *testing.T) {
 	ex := []RoleExample{
-		{"高价收一建市政资质升级急需", "buyer"},
-		{"公司急收二建机电两名", "buyer"},
-		{"收一造土建开标用", "buyer"},
-		{"本人二建机电求挂找单位", "seller"},
-		{"个人一建市政寻单位", "seller"},
-		{"本人有注安证书找单位", "seller"},
-		{"长期大量收出各类证书同行合作", "broker"},
-		{"人力资源公司各类证书报价", "broker"},
-		{"大量收出一建二建同行勿扰", "broker"},
+		{Norm: "高价收一建市政资质升级急需", Role: "buyer"},
+		{Norm: "公司急收二建机电两名", Role: "buyer"},
+		{Norm: "收一造土建开标用", Role: "buyer"},
+		{Norm: "本人二建机电求挂找单位", Role: "seller"},
+		{Norm: "个人一建市政寻单位", Role: "seller"},
+		{Norm: "本人有注安证书找单位", Role: "seller"},
+		{Norm: "长期大量收出各类证书同行合作", Role: "broker"},
+		{Norm: "人力资源公司各类证书报价", Role: "broker"},
+		{Norm: "大量收出一建二建同行勿扰", Role: "broker"},
 	}
 	m := TrainRoles(ex, TrainOptions{})
 	seen := map[string]struct{}{}
@@ -86,7 +86,7 @@ func TestTrainRoles(t *testing.T) {
 func TestScoreKeysMatchesScore(t *testing.T) {
 	ex := []Example{{"高价收一建市政不坐班", true}, {"招聘施工员五险一金", false}, {"收二建挂证不坐班", true}, {"项目部招聘资料员", false}}
 	m := Train(ex, TrainOptions{})
-	m.Roles = TrainRoles([]RoleExample{{"高价收一建", "buyer"}, {"本人二建求挂", "seller"}, {"各类证书长期收出", "broker"}}, TrainOptions{})
+	m.Roles = TrainRoles([]RoleExample{{Norm: "高价收一建", Role: "buyer", Rules: []string{"BUYER_OFFER"}}, {Norm: "本人二建求挂", Role: "seller", Rules: []string{"SELLER_OFFER"}}, {Norm: "各类证书长期收出", Role: "broker", Rules: []string{"BROKER_TRADE"}}}, TrainOptions{})
 	b, _ := m.Marshal()
 	m2, err := Load(b)
 	if err != nil {
@@ -105,5 +105,46 @@ func TestScoreKeysMatchesScore(t *testing.T) {
 				t.Errorf("%q: role probs %v vs %v", text, r1, r2)
 			}
 		}
+	}
+}
+
+// Rule features: the role model learns what the rules that fired say about
+// the role, and keeps it through Marshal and Load.
+func TestRoleRuleFeatures(t *testing.T) {
+	var ex []RoleExample
+	// the same wording for every role: only the rule tells them apart
+	for i := 0; i < 4; i++ {
+		ex = append(ex,
+			RoleExample{Norm: "二建市政", Role: "buyer", Rules: []string{"BUYER_OFFER"}},
+			RoleExample{Norm: "二建市政", Role: "seller", Rules: []string{"SELLER_OFFER"}},
+			RoleExample{Norm: "二建市政", Role: "broker", Rules: []string{"BROKER_TRADE"}})
+	}
+	m := &Model{Version: 1, Roles: TrainRoles(ex, TrainOptions{})}
+	b, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := Load(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, rule := range []string{"BUYER_OFFER", "SELLER_OFFER", "BROKER_TRADE"} {
+		keys := append(FeatureKeys("二建市政", nil), RuleKey(rule))
+		p := m2.Roles.ProbsKeys(keys)
+		best := 0
+		for j := range p {
+			if p[j] > p[best] {
+				best = j
+			}
+		}
+		if best != k {
+			t.Errorf("%s: probs %v, want %s", rule, p, RoleNames[k])
+		}
+		if q := m2.Roles.Probs(append(Features("二建市政", nil, map[string]struct{}{}), RuleFeature(rule))); math.Abs(q[k]-p[k]) > 1e-9 {
+			t.Errorf("%s: Probs %v, ProbsKeys %v", rule, q, p)
+		}
+	}
+	if RuleKey("A")>>63 != 1 || key('挂', '证')>>63 != 0 {
+		t.Error("rule keys and bigram keys must not collide")
 	}
 }

@@ -137,6 +137,14 @@ func runRulesTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	set, err := loadRuleSet(*dir)
+	if err != nil {
+		return err
+	}
+	eng, err := classify.Build(set, classify.Options{})
+	if err != nil {
+		return err
+	}
 	norm := normalize.New()
 	ex := make([]stat.Example, len(items))
 	pos := 0
@@ -153,7 +161,7 @@ func runRulesTrain(e *env, args []string) error {
 	var roles []stat.RoleExample
 	for i, it := range items {
 		if it.Positive() {
-			roles = append(roles, stat.RoleExample{Norm: ex[i].Norm, Role: it.Role})
+			roles = append(roles, stat.RoleExample{Norm: ex[i].Norm, Role: it.Role, Rules: eng.RoleFeatures(it.Title, it.Text)})
 		}
 	}
 	m.Roles = stat.TrainRoles(roles, stat.TrainOptions{})
