@@ -102,6 +102,21 @@ func TestRulesCommands(t *testing.T) {
 		t.Fatalf("JSON report: %v %s", err, b)
 	}
 
+	// Cross-validation: k folds, or one fold per corpus file (a model trained
+	// on the other files classifies each file).
+	ads := filepath.Join("..", "..", "testdata", "corpus", "ads_bs.test.jsonl")
+	out, errOut, code = runMain(t, "", "rules", "test", "--cv-files", "--corpus", ads, corpus)
+	if code != 0 || !strings.Contains(out, "cross-validated over 2 groups") || !strings.Contains(out, "precision") {
+		t.Fatalf("rules test --cv-files: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runMain(t, "", "rules", "test", "--cv", "3", "--corpus", ads, corpus)
+	if code != 0 || !strings.Contains(out, "3-fold cross-validated") {
+		t.Fatalf("rules test --cv 3: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code = runMain(t, "", "rules", "test", "--cv-files", "--corpus", corpus); code == 0 || !strings.Contains(errOut, "at least 2 groups") {
+		t.Fatalf("rules test --cv-files with one file: exit %d, stderr %q", code, errOut)
+	}
+
 	// A failing inline test makes `rules test` exit non-zero.
 	dir := t.TempDir()
 	copyRules(t, dir)
@@ -120,6 +135,10 @@ func TestRulesCommands(t *testing.T) {
 	}
 	if _, errOut, code = runMain(t, "", "rules", "lint", "--rules", dir); code != 0 {
 		t.Fatalf("lint with the retrained model: %s", errOut)
+	}
+	// the role model learned from the rules that fired, not only the wording
+	if b, err := os.ReadFile(model); err != nil || !bytes.Contains(b, []byte(`"#SELLER_OFFER"`)) {
+		t.Fatalf("retrained model has no rule features (err %v)", err)
 	}
 }
 
