@@ -450,6 +450,31 @@ type UserStore interface {
 	UpdateUser(ctx context.Context, u User) error
 }
 
+// Session is a logged-in browser of the web UI.
+type Session struct {
+	ID      string // the cookie value; stores keep only a hash of it
+	User    string
+	CSRF    string // the token every form of the session carries
+	Created time.Time
+	Seen    time.Time // last use
+}
+
+// SessionStore keeps web UI sessions, so that a restart does not log
+// reviewers out.
+type SessionStore interface {
+	// PutSession adds a session or updates its last use.
+	PutSession(ctx context.Context, s Session) error
+	// GetSession returns the session with the cookie value id, or ErrNotFound.
+	GetSession(ctx context.Context, id string) (Session, error)
+	// DeleteSession ends one session (logout); a missing one is no error.
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions ends every session of a user.
+	DeleteUserSessions(ctx context.Context, user string) error
+	// DeleteSessionsBefore drops sessions last used before seen or created
+	// before created.
+	DeleteSessionsBefore(ctx context.Context, seen, created time.Time) error
+}
+
 // Store is everything a store implementation offers; cmd/guazheng and the
 // web UI take it so that a PostgreSQL implementation can replace SQLite.
 type Store interface {
@@ -461,6 +486,7 @@ type Store interface {
 	EvidenceStore
 	Retention
 	UserStore
+	SessionStore
 	ReviewStats
 	ComplaintStore
 	// Audit returns the audit log.

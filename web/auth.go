@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -65,36 +66,69 @@ type session struct {
 	csrf    string
 	created time.Time
 	seen    time.Time
+	saved   time.Time // when seen was last written to the database
 	flash   string
 	flashOK bool
 }
 
-// sessionStore keeps sessions in memory: a restart logs everyone out.
+// sessionStore keeps sessions in memory and, when db is set, in the
+// database too, so that a restart does not log reviewers out. Flash messages
+// live in memory only.
 type sessionStore struct {
 	mu     sync.Mutex
 	m      map[string]*session
+	db     guazheng.SessionStore // nil: memory only
+	log    *slog.Logger
 	idle   time.Duration
 	maxAge time.Duration
 	now    func() time.Time
 	lastGC time.Time
 }
 
-func newSessionStore(idle time.Duration, now func() time.Time) *sessionStore {
-	return &sessionStore{m: map[string]*session{}, idle: idle, maxAge: 12 * time.Hour, now: now}
+func newSessionStore(idle time.Duration, now func() time.Time, db guazheng.SessionStore, log *slog.Logger) *sessionStore {
+	return &sessionStore{m: map[string]*session{}, db: db, log: log, idle: idle, maxAge: 12 * time.Hour, now: now}
+}
+
+// dbCtx bounds one database call of the session store.
+func dbCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 5*time.Second)
+}
+
+// save writes a session to the database; a failure costs the session its
+// survival across a restart, not the request.
+func (st *sessionStore) save(s *session) {
+	if st.db == nil {
+		return
+	}
+	ctx, cancel := dbCtx()
+	defer cancel()
+	err := st.db.PutSession(ctx, guazheng.Session{ID: s.id, User: s.user, CSRF: s.csrf, Created: s.created, Seen: s.seen})
+	if err != nil {
+		st.log.Warn("session not saved", "user", guazheng.SafeLog(s.user), "err", err)
+	}
 }
 
 func (st *sessionStore) create(user string) *session {
 	now := st.now()
-	s := &session{id: randomToken(), user: user, csrf: randomToken(), created: now, seen: now}
+	s := &session{id: randomToken(), user: user, csrf: randomToken(), created: now, seen: now, saved: now}
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	st.m[s.id] = s
-	if now.Sub(st.lastGC) > time.Minute {
+	gc := now.Sub(st.lastGC) > time.Minute
+	if gc {
 		st.lastGC = now
 		for id, o := range st.m {
 			if st.expired(o, now) {
 				delete(st.m, id)
 			}
+		}
+	}
+	st.mu.Unlock()
+	st.save(s)
+	if gc && st.db != nil {
+		ctx, cancel := dbCtx()
+		defer cancel()
+		if err := st.db.DeleteSessionsBefore(ctx, now.Add(-st.idle), now.Add(-st.maxAge)); err != nil {
+			st.log.Warn("expired sessions not removed", "err", err)
 		}
 	}
 	return s
@@ -104,36 +138,87 @@ func (st *sessionStore) expired(s *session, now time.Time) bool {
 	return now.Sub(s.seen) > st.idle || now.Sub(s.created) > st.maxAge
 }
 
-// get returns a live session and marks it used, or nil.
+// get returns a live session and marks it used, or nil. A session missing
+// from memory (after a restart) is looked up in the database.
 func (st *sessionStore) get(id string) *session {
+	now := st.now()
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	s := st.m[id]
+	st.mu.Unlock()
+	if s == nil && st.db != nil && id != "" {
+		ctx, cancel := dbCtx()
+		stored, err := st.db.GetSession(ctx, id)
+		cancel()
+		if err != nil {
+			if !errors.Is(err, guazheng.ErrNotFound) {
+				st.log.Warn("session lookup failed", "err", err)
+			}
+			return nil
+		}
+		s = &session{id: id, user: stored.User, csrf: stored.CSRF, created: stored.Created, seen: stored.Seen, saved: stored.Seen}
+		st.mu.Lock()
+		if o := st.m[id]; o != nil {
+			s = o // another request loaded it first
+		} else {
+			st.m[id] = s
+		}
+		st.mu.Unlock()
+	}
 	if s == nil {
 		return nil
 	}
-	now := st.now()
+	st.mu.Lock()
 	if st.expired(s, now) {
 		delete(st.m, id)
+		st.mu.Unlock()
+		st.deleteStored(id)
 		return nil
 	}
 	s.seen = now
+	// write the last use at most once a minute, not on every request
+	persist := now.Sub(s.saved) > time.Minute
+	if persist {
+		s.saved = now
+	}
+	st.mu.Unlock()
+	if persist {
+		st.save(s)
+	}
 	return s
+}
+
+func (st *sessionStore) deleteStored(id string) {
+	if st.db == nil {
+		return
+	}
+	ctx, cancel := dbCtx()
+	defer cancel()
+	if err := st.db.DeleteSession(ctx, id); err != nil {
+		st.log.Warn("session not removed", "err", err)
+	}
 }
 
 func (st *sessionStore) delete(id string) {
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	delete(st.m, id)
+	st.mu.Unlock()
+	st.deleteStored(id)
 }
 
 // deleteUser ends every session of user.
 func (st *sessionStore) deleteUser(user string) {
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	for id, s := range st.m {
 		if s.user == user {
 			delete(st.m, id)
+		}
+	}
+	st.mu.Unlock()
+	if st.db != nil {
+		ctx, cancel := dbCtx()
+		defer cancel()
+		if err := st.db.DeleteUserSessions(ctx, user); err != nil {
+			st.log.Warn("sessions of a user not removed", "user", guazheng.SafeLog(user), "err", err)
 		}
 	}
 }

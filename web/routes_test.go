@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/guazheng/guazheng"
 	"github.com/guazheng/guazheng/web/network"
 )
@@ -241,4 +243,61 @@ func TestLoginRateLimit(t *testing.T) {
 	if code := try("nobody", testPassword); code != http.StatusUnauthorized {
 		t.Errorf("unknown user: %d", code)
 	}
+}
+
+// Sessions live in the database: a restarted server (a new Server over the
+// same store) keeps reviewers logged in, with the same CSRF token; logout,
+// idle timeout and a changed account end them for every server.
+func TestSessionsSurviveRestart(t *testing.T) {
+	f := newFixture(t, nil)
+	restart := func() {
+		t.Helper()
+		srv, err := New(Config{Store: f.db, SandboxURL: f.sandbox.URL, ReportDir: t.TempDir(), PasswordCost: bcrypt.MinCost, LoginLimit: 1000, Now: f.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.srv = srv
+		f.app.Config.Handler = srv.Handler()
+	}
+	c := f.as(RoleReviewer)
+	restart()
+	if resp := c.get("/queue"); resp.code != 200 {
+		t.Fatalf("queue after a restart: %d, want 200", resp.code)
+	}
+	// the CSRF token of the session still works after the restart
+	if resp := c.postCSRF("/logout", nil); resp.code != http.StatusSeeOther {
+		t.Fatalf("logout after a restart: %d", resp.code)
+	}
+	restart()
+	if resp := c.get("/queue"); resp.code != http.StatusSeeOther {
+		t.Errorf("queue after logout and restart: %d, want redirect to login", resp.code)
+	}
+
+	// a new login is stored
+	c = f.as(RoleReviewer)
+	var cookie string
+	for _, ck := range c.hc.Jar.Cookies(mustURL(t, f.app.URL)) {
+		if ck.Name == sessionCookie {
+			cookie = ck.Value
+		}
+	}
+	if _, err := f.db.GetSession(context.Background(), cookie); err != nil {
+		t.Fatalf("session not stored: %v", err)
+	}
+
+	// idle timeout holds across a restart
+	f.clock.Add(31 * time.Minute)
+	restart()
+	if resp := c.get("/queue"); resp.code != http.StatusSeeOther {
+		t.Errorf("after idle timeout and restart: %d, want redirect to login", resp.code)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -170,7 +170,7 @@ func New(cfg Config) (*Server, error) {
 	if s.tmpl, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
 	}
-	s.sessions = newSessionStore(cfg.IdleTimeout, cfg.Now)
+	s.sessions = newSessionStore(cfg.IdleTimeout, cfg.Now, cfg.Store, s.log)
 	s.limiter = newLimiter(cfg.LoginLimit, time.Minute, cfg.Now)
 	s.mux = http.NewServeMux()
 	s.register()

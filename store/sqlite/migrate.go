@@ -307,4 +307,16 @@ CREATE TABLE users (
 CREATE INDEX captures_url ON captures(url);
 CREATE INDEX captures_final_url ON captures(final_url);
 `},
+	{name: "web sessions", sql: `
+-- Logged-in browsers of the web UI, so that a restart does not log reviewers
+-- out. The cookie value is kept only as its SHA-256.
+CREATE TABLE sessions (
+	id_hash TEXT PRIMARY KEY,
+	user    TEXT NOT NULL,
+	csrf    TEXT NOT NULL,
+	created INTEGER NOT NULL,
+	seen    INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user);
+`},
 }
