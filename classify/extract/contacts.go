@@ -74,6 +74,7 @@ func (x *Extractor) Contacts(t *normalize.Text) []guazheng.Contact {
 	all = append(all, findWeChat(t, &cs, phones, inEmail)...)
 	all = append(all, findWeakWeChat(t, &cs, inEmail)...)
 	all = append(all, findUncuedWeChat(t, inEmail)...)
+	all = append(all, findHotlines(t)...)
 	all = append(all, qqBeforeCue(t, phones)...)
 	// a phone followed by "QQ同号" is a QQ number too
 	for _, p := range phones {
@@ -608,12 +609,37 @@ func sameNumberCue(s string, q int, words *wordSet) bool {
 		p += n
 	}
 	if r, n := runeAt(s, p); k == 0 || r != '(' && r != '[' && r != '【' {
-		return false
+		return bracketSameCue(s, q, words)
 	} else {
 		p += n
 	}
 	_, ok := words.at(s, p)
 	return ok
+}
+
+// bracketSameCue looks for a same-number cue anywhere in a short bracket
+// right after the number: 158…(我本人电话，微信同号).
+func bracketSameCue(s string, q int, words *wordSet) bool {
+	r, n := runeAt(s, q)
+	if r != '(' && r != '[' && r != '【' {
+		// skipNumberPunct may have passed the bracket already
+		if r, _ := runeBefore(s, q); r != '(' && r != '[' && r != '【' {
+			return false
+		}
+		n = 0
+	}
+	p := q + n
+	for k := 0; k < 16 && p < len(s); k++ {
+		r, n := runeAt(s, p)
+		if r == ')' || r == ']' || r == '】' || r == '\n' || isASCIIDigit(r) {
+			return false
+		}
+		if _, ok := words.at(s, p); ok {
+			return true
+		}
+		p += n
+	}
+	return false
 }
 
 // skipNumberPunct skips up to four spaces, brackets and simple punctuation
@@ -700,6 +726,46 @@ func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[
 		p = ne - 1
 	}
 	return out, only
+}
+
+// hotlineCues announce a government service number (12345, 12333, 12319 …).
+var hotlineCues = []string{"热线", "电话", "拨打", "举报", "投诉", "致电", "来电"}
+
+// findHotlines finds the five-digit public service numbers 12xxx that notices
+// and news give after a cue: 拨打12345政务服务热线, 举报电话：12319. Without a
+// cue a five-digit number is too often something else.
+func findHotlines(t *normalize.Text) []found {
+	s := t.Norm
+	var out []found
+	for _, cue := range hotlineCues {
+		for i := 0; i < len(s); {
+			j := strings.Index(s[i:], cue)
+			if j < 0 {
+				break
+			}
+			p := i + j + len(cue)
+			i = p
+			for k := 0; k < 8 && p < len(s); k++ {
+				r, n := runeAt(s, p)
+				if isASCIIDigit(r) || r == '\n' {
+					break
+				}
+				p += n
+			}
+			e := p
+			for e < len(s) && isASCIIDigit(rune(s[e])) {
+				e++
+			}
+			if e-p != 5 || s[p] != '1' || s[p+1] != '2' {
+				continue
+			}
+			if r, _ := runeAt(s, e); isASCIIAlnum(r) || r == '.' || r == '-' {
+				continue
+			}
+			out = append(out, found{kind: guazheng.ContactPhone, value: s[p:e], s: p, e: e, obfuscated: t.NormChanged(p, e)})
+		}
+	}
+	return out
 }
 
 var qqPostCues = newWordSet("(qq)", "(扣扣)", "(qq号)", "(企鹅)")

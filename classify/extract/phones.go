@@ -291,7 +291,7 @@ func phonesInRun(t *normalize.Text, ds []digit, skip map[int]bool, inEmail func(
 			if value == "" && pairSplitMobile(cand, sizes) {
 				value = digitsOf(cand)
 			}
-			if value == "" || len(sizes) == len(cand) && !sameSeps(cand) {
+			if value == "" || len(sizes) == len(cand) && !sameSeps(cand) && !spacedLandline(cand, value) {
 				continue
 			}
 			ns, ne := cand[0].s, cand[len(cand)-1].e
@@ -313,6 +313,28 @@ func phonesInRun(t *normalize.Text, ds []digit, skip map[int]bool, inEmail func(
 		}
 	}
 	return out
+}
+
+// spacedLandline accepts a landline written one digit at a time with a dash
+// after the area code (0 7 5 5 - 2 6 4 1 8 9 3 7): every separator the same
+// but the one that ends the area code.
+func spacedLandline(ds []digit, value string) bool {
+	if value == "" || value[0] != '0' {
+		return false
+	}
+	area := 4
+	if value[1] == '1' || value[1] == '2' {
+		area = 3
+	}
+	if len(ds) <= area+1 || !strings.Contains(ds[area].sep, "-") {
+		return false
+	}
+	for i, d := range ds[1:] {
+		if i+1 != area && d.sep != ds[1].sep {
+			return false
+		}
+	}
+	return true
 }
 
 // sameSeps: digits written one by one are split the same way every time
