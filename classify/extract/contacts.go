@@ -369,7 +369,7 @@ func findWeChat(t *normalize.Text, cs *cands, phones []phoneFound, inEmail func(
 // weakWeChatCues are words after which ads put a WeChat id without saying
 // so (联系：zhang_2019, 群主 jgrcq_bot, 添加客服 tgzx_kefu). They are weak: only
 // an id that mixes letters with digits or an underscore is taken after them.
-var weakWeChatCues = []string{"联系方式", "联系人", "联系", "群主", "客服", "添加", "加我", "私聊", "微信", "vx", "wx"}
+var weakWeChatCues = []string{"联系方式", "联系人", "联系", "群主", "客服", "添加", "加我", "加", "私聊", "微信", "vx", "wx"}
 
 // findWeakWeChat finds distinctive ids after a weak cue, with at most a
 // colon, spaces, an arrow or a line break between.
@@ -413,7 +413,7 @@ func findWeakWeChat(t *normalize.Text, cs *cands, inEmail func(int) bool) []foun
 				continue // a Latin cue must be set apart from the id
 			}
 			end, ok := readID(s, p)
-			if !ok || !distinctiveID(s[p:end]) {
+			if !ok || !distinctiveID(s[p:end]) || cueThenDigits(s[p:end]) {
 				continue
 			}
 			out = append(out, found{kind: guazheng.ContactWeChat, value: s[p:end], s: p, e: end, obfuscated: t.NormChanged(p, end)})
@@ -548,6 +548,16 @@ func trimIDEnd(s string, a, b int) int {
 		b--
 	}
 	return b
+}
+
+// cueThenDigits reports ids that are a contact cue glued to a number
+// (qq2847561930, vx13800138000, tel…): the number is the contact, not an id.
+func cueThenDigits(id string) bool {
+	i := 0
+	for i < len(id) && id[i] >= 'a' && id[i] <= 'z' {
+		i++
+	}
+	return i < len(id) && phoneCueWords[id[:i]] && isAllDigits(id[i:])
 }
 
 // distinctiveID reports whether an id mixes letters with a digit or an
