@@ -20,7 +20,7 @@ func TestWeakWeChatCues(t *testing.T) {
 		{"添加客服 tgzx_kefu", "tgzx_kefu"},
 		{"有意者或加jzzz8899", "jzzz8899"},
 		{"每单加2000元，加分项", ""},
-		{"想了解的加QQ2847561930", ""}, // a QQ number, not a WeChat id
+		{"想了解的加QQ2847561930", ""},     // a QQ number, not a WeChat id
 		{"联系：service", ""},            // an ordinary word
 		{"联系 manager", ""},            // no digit or underscore
 		{"联系：zhang_2019@163.com", ""}, // an e-mail address
