@@ -741,41 +741,68 @@ func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[
 // hotlineCues announce a government service number (12345, 12333, 12319 …).
 var hotlineCues = []string{"热线", "电话", "拨打", "举报", "投诉", "致电", "来电"}
 
-// findHotlines finds the five-digit public service numbers 12xxx that notices
-// and news give after a cue: 拨打12345政务服务热线, 举报电话：12319. Without a
-// cue a five-digit number is too often something else.
+// publicHotlines are government service numbers that notices, news and
+// complaints name without any cue (打了12345, 去12315投诉).
+var publicHotlines = map[string]bool{
+	"12345": true, "12333": true, "12315": true, "12319": true, "12369": true, "12366": true, "12320": true,
+	"12358": true, "12365": true, "12318": true, "12350": true, "12321": true, "12348": true, "12337": true,
+}
+
+// findHotlines finds five-digit public service numbers 12xxx: the known
+// hotlines anywhere they stand alone, others after a cue (拨打12399热线,
+// 举报电话：12319). Without a cue an unknown five-digit number is too often
+// something else.
 func findHotlines(t *normalize.Text) []found {
 	s := t.Norm
 	var out []found
-	for _, cue := range hotlineCues {
-		for i := 0; i < len(s); {
-			j := strings.Index(s[i:], cue)
-			if j < 0 {
-				break
-			}
-			p := i + j + len(cue)
-			i = p
-			for k := 0; k < 8 && p < len(s); k++ {
-				r, n := runeAt(s, p)
-				if isASCIIDigit(r) || r == '\n' {
-					break
-				}
-				p += n
-			}
-			e := p
-			for e < len(s) && isASCIIDigit(rune(s[e])) {
-				e++
-			}
-			if e-p != 5 || s[p] != '1' || s[p+1] != '2' {
-				continue
-			}
-			if r, _ := runeAt(s, e); isASCIIAlnum(r) || r == '.' || r == '-' {
-				continue
-			}
-			out = append(out, found{kind: guazheng.ContactPhone, value: s[p:e], s: p, e: e, obfuscated: t.NormChanged(p, e)})
+	for i := 0; i+5 <= len(s); {
+		j := strings.Index(s[i:], "12")
+		if j < 0 {
+			break
 		}
+		p := i + j
+		i = p + 1
+		if p > 0 && (isASCIIAlnum(rune(s[p-1])) || s[p-1] == '.' || s[p-1] == '-' || s[p-1] == '+') {
+			continue
+		}
+		e := p
+		for e < len(s) && isASCIIDigit(rune(s[e])) {
+			e++
+		}
+		if e-p != 5 {
+			continue
+		}
+		if r, _ := runeAt(s, e); isASCIIAlnum(r) || r == '.' || r == '-' || r == '元' || r == '万' || r == '号' || r == '年' || r == '个' || r == '人' || r == '次' {
+			continue
+		}
+		if !publicHotlines[s[p:e]] && !hotlineCueBefore(s, p) {
+			continue
+		}
+		if q := strings.TrimRight(s[:p], ": "); hasSuffixBefore(s, len(q), notPhoneBefore) {
+			continue // 编号12345, 证书号：12345
+		}
+		out = append(out, found{kind: guazheng.ContactPhone, value: s[p:e], s: p, e: e, obfuscated: t.NormChanged(p, e)})
+		i = e
 	}
 	return out
+}
+
+// hotlineCueBefore reports a hotline cue at most eight characters before p.
+func hotlineCueBefore(s string, p int) bool {
+	q := p
+	for k := 0; k <= 8 && q > 0; k++ {
+		for _, cue := range hotlineCues {
+			if strings.HasSuffix(s[:q], cue) {
+				return true
+			}
+		}
+		r, n := runeBefore(s, q)
+		if r == '\n' || isASCIIDigit(r) {
+			return false
+		}
+		q -= n
+	}
+	return false
 }
 
 var qqPostCues = newWordSet("(qq)", "(扣扣)", "(qq号)", "(企鹅)")
