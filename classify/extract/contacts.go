@@ -610,6 +610,19 @@ func sameNumberCue(s string, q int, words *wordSet) bool {
 	if _, ok := words.at(s, q); ok {
 		return true
 	}
+	// a connector between: 189-9107-5264，或者vx同号 / 或 加vx同号
+	if c, ok := sameConnectors.at(s, q); ok {
+		p := q + len(c)
+		for p < len(s) && s[p] == ' ' {
+			p++
+		}
+		if startsWith(s[p:], "加") {
+			p += len("加")
+		}
+		if _, ok := words.at(s, p); ok {
+			return true
+		}
+	}
 	p, k := q, 0
 	for ; k < 4; k++ {
 		r, n := runeAt(s, p)
@@ -651,6 +664,9 @@ func bracketSameCue(s string, q int, words *wordSet) bool {
 	}
 	return false
 }
+
+// sameConnectors may join a number and its same-number cue.
+var sameConnectors = newWordSet("或者", "或", "也可以", "也可", "可以", "可")
 
 // skipNumberPunct skips up to four spaces, brackets and simple punctuation
 // marks at s[q:].

@@ -210,6 +210,8 @@ func TestWeChat(t *testing.T) {
 		{"bracketed cue after", "请添加班主任：jkb_teacher（微信）", []string{"wechat:jkb_teacher*@jkb_teacher"}},
 		{"bracketed cue after a plain id", "zhangsan2023(vx)", []string{"wechat:zhangsan2023*@zhangsan2023"}},
 		{"name then 同V", "📞186-3827-1904 陈老师（同V）", []string{"phone:18638271904@186-3827-1904", "wechat:18638271904@186-3827-1904"}},
+		{"或者vx同号", "有意电话 189 - 9107 - 5264，或者vx同号", []string{"phone:18991075264@189 - 9107 - 5264", "wechat:18991075264@189 - 9107 - 5264"}},
+		{"或 加VX同号", "联系电话：13979142865 或 加VX同号", []string{"phone:13979142865@13979142865", "wechat:13979142865@13979142865"}},
 		{"微信一样", "电话13897946613，微信一样的", []string{"phone:13897946613@13897946613", "wechat:13897946613@13897946613"}},
 		{"phone in pairs", "V 信 同 号 13 80 29 47 16 3", []string{"phone:13802947163*@13 80 29 47 16 3", "wechat:13802947163*@13 80 29 47 16 3"}},
 		{"forum byline is no id", "楼主 ah_jianzao 2018-05-19 21:47", nil},
