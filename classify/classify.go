@@ -35,12 +35,15 @@ type run struct {
 	nearB    [][]span
 	gate     []bool
 	poss     []bool
+	can      []bool // stagedBound: rule i can still fire
+	must     []bool // stagedBound: rule i surely fires
 	fired    []bool
 	spans    [][]span // original offsets per fired rule
 	bounds   map[span][]int
 	ents     guazheng.Entities
 	prob     float64
-	top      []string
+	top      stat.TopKeys // the features that raised prob most
+	scratch  stat.Scratch
 	scored   bool // prob and top are computed
 	feats    []uint64
 	roleKeys []uint64 // feats and the keys of the rules that fired, for the role model
@@ -130,8 +133,30 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 			return v
 		}
 	}
-	for i := range e.rules {
-		r.evalRule(i)
+	if full {
+		for i := range e.rules {
+			r.evalRule(i)
+		}
+	} else {
+		// Rules that need no segmentation first; if the post then cannot
+		// reach the threshold whatever the segmented rules say, stop.
+		for i := 0; i < e.firstExpr; i++ {
+			if !e.segmented(i) {
+				r.evalRule(i)
+			}
+		}
+		if r.stagedBound() < e.Threshold() {
+			r.finishEntities(&v, title)
+			return v
+		}
+		for i := 0; i < e.firstExpr; i++ {
+			if e.segmented(i) {
+				r.evalRule(i)
+			}
+		}
+		for i := e.firstExpr; i < len(e.rules); i++ {
+			r.evalRule(i)
+		}
 	}
 	var byRole = map[guazheng.Role]float64{}
 	for i := range e.rules {
@@ -147,7 +172,7 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 			Spans:       r.fieldSpans(r.spans[i], title),
 		}
 		if cr.band != nil {
-			fr.Description = fmt.Sprintf("%s（模型概率 %.2f；特征：%s）", cr.r.Description, r.prob, strings.Join(r.top, "、"))
+			fr.Description = fmt.Sprintf("%s（模型概率 %.2f；特征：%s）", cr.r.Description, r.prob, strings.Join(r.top.Strings(), "、"))
 		}
 		v.Score += cr.r.Score
 		if cr.r.Role != "" {
@@ -166,7 +191,7 @@ func (e *Engine) classify(title, text string, full bool) guazheng.Verdict {
 				r.roleKeys = append(r.roleKeys, e.rules[i].key)
 			}
 		}
-		p := e.model.Roles.ProbsKeys(r.roleKeys)
+		p := e.model.Roles.ProbsKeysScratch(r.roleKeys, &r.scratch)
 		best := 0
 		for k := range p {
 			byRole[guazheng.Role(stat.RoleNames[k])] += w * p[k]
@@ -200,6 +225,8 @@ func (e *Engine) getRun(n int) *run {
 			nearB: make([][]span, n),
 			gate:  make([]bool, n),
 			poss:  make([]bool, n),
+			can:   make([]bool, n),
+			must:  make([]bool, n),
 			fired: make([]bool, n),
 			spans: make([][]span, n),
 		}
@@ -222,7 +249,7 @@ func (e *Engine) putRun(r *run) {
 	clear(r.bounds)
 	r.t = nil
 	r.ents = guazheng.Entities{}
-	r.prob, r.top, r.scored = 0, nil, false
+	r.prob, r.top, r.scored = 0, stat.TopKeys{}, false
 	r.feats = r.feats[:0]
 	r.roleKeys = r.roleKeys[:0]
 	r.amountsDone, r.amountSpans = false, nil
@@ -305,8 +332,8 @@ func (r *run) scoreModel() {
 		return
 	}
 	r.scored = true
-	r.feats = stat.FeatureKeys(r.t.Norm, r.feats)
-	r.prob, r.top = r.e.model.ScoreKeys(r.feats)
+	r.feats = stat.AppendKeys(r.t.Norm, r.feats)
+	r.prob, r.top = r.e.model.ScoreKeysScratch(r.feats, &r.scratch)
 }
 
 // bandScore is the score of the band the model's probability falls in.
@@ -319,6 +346,38 @@ func (r *run) bandScore() float64 {
 		}
 	}
 	return 0
+}
+
+// segmented reports whether base rule i needs word boundaries from
+// segmentation, the costly part of evaluating it.
+func (e *Engine) segmented(i int) bool {
+	cr := &e.rules[i]
+	return cr.words && (cr.kind == kindKeywords || cr.kind == kindNear)
+}
+
+// stagedBound is the highest score the post could still reach once every
+// base rule that needs no segmentation has been evaluated: those count as
+// they fired, the segmented ones as bound found them possible, and
+// combinations are evaluated three-valued (can be true, must be true), so a
+// negative rule that must fire lowers the bound.
+func (r *run) stagedBound() float64 {
+	e := r.e
+	total := 0.0
+	for i := range e.rules {
+		cr := &e.rules[i]
+		switch {
+		case i >= e.firstExpr:
+			r.can[i], r.must[i] = cr.exprIdx.bounds(r.can, r.must)
+		case e.segmented(i):
+			r.can[i], r.must[i] = r.poss[i], false
+		default:
+			r.can[i], r.must[i] = r.fired[i], r.fired[i]
+		}
+		if cr.r.Score > 0 && r.can[i] || cr.r.Score < 0 && r.must[i] {
+			total += cr.r.Score
+		}
+	}
+	return total
 }
 
 // bound is the highest score the post could still reach: the sum of the

@@ -131,6 +131,56 @@ func (x *exprNode) possible(poss []bool) bool {
 	return true
 }
 
+// bounds is three-valued evaluation: whether the expression can still be
+// true and whether it must be true, given for every rule whether it can fire
+// and whether it has surely fired.
+func (x *exprNode) bounds(can, must []bool) (bool, bool) {
+	switch x.op {
+	case 'r':
+		return can[x.ref], must[x.ref]
+	case '!':
+		c, m := x.subs[0].bounds(can, must)
+		return !m, !c
+	case '&':
+		c, m := true, true
+		for i := range x.subs {
+			sc, sm := x.subs[i].bounds(can, must)
+			c, m = c && sc, m && sm
+		}
+		return c, m
+	case '|':
+		c, m := false, false
+		for i := range x.subs {
+			sc, sm := x.subs[i].bounds(can, must)
+			c, m = c || sc, m || sm
+		}
+		return c, m
+	case 'c':
+		lo, hi := 0, 0 // fewest and most operands that can be true
+		for _, r := range x.refs {
+			if must[r] {
+				lo++
+			}
+			if can[r] {
+				hi++
+			}
+		}
+		switch x.cmp {
+		case ">=":
+			return hi >= x.n, lo >= x.n
+		case ">":
+			return hi > x.n, lo > x.n
+		case "<=":
+			return lo <= x.n, hi <= x.n
+		case "<":
+			return lo < x.n, hi < x.n
+		case "==":
+			return lo <= x.n && x.n <= hi, lo == x.n && hi == x.n
+		}
+	}
+	return true, false
+}
+
 // positiveRefs appends the rules whose firing made the expression true (for
 // explanation spans): refs under no negation that fired.
 func (x *exprNode) positiveRefs(fired []bool, dst []int) []int {

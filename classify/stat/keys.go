@@ -3,7 +3,6 @@ package stat
 import (
 	"hash/fnv"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -66,19 +65,38 @@ func FeatureKeys(norm string, dst []uint64) []uint64 {
 	return slices.Compact(dst)
 }
 
+// AppendKeys appends the bigram keys of normalised text to dst[:0], in
+// order and with repeats: the cheap form for ScoreKeysScratch.
+func AppendKeys(norm string, dst []uint64) []uint64 {
+	dst = dst[:0]
+	prev := rune(-1)
+	for _, r := range norm {
+		c := fold(r)
+		if c < 0 {
+			prev = -1
+			continue
+		}
+		if prev >= 0 {
+			dst = append(dst, key(prev, c))
+		}
+		prev = c
+	}
+	return dst
+}
+
 // compile builds the key-indexed weights used for scoring.
 func (m *Model) compile() {
-	m.w = make(map[uint64]float64, len(m.Weights))
+	m.w = newTable[float64](len(m.Weights))
 	for f, v := range m.Weights {
 		if k, ok := stringKey(f); ok {
-			m.w[k] = v
+			m.w.put(k, v)
 		}
 	}
 	if m.Roles != nil {
-		m.Roles.w = make(map[uint64][3]float64, len(m.Roles.Weights))
+		m.Roles.w = newTable[[3]float64](len(m.Roles.Weights))
 		for f, v := range m.Roles.Weights {
 			if k, ok := stringKey(f); ok {
-				m.Roles.w[k] = v
+				m.Roles.w.put(k, v)
 			}
 		}
 	}
@@ -86,53 +104,55 @@ func (m *Model) compile() {
 
 // ScoreKeys is Score over feature keys.
 func (m *Model) ScoreKeys(keys []uint64) (p float64, top []string) {
+	var s Scratch
+	p, t := m.ScoreKeysScratch(keys, &s)
+	return p, t.Strings()
+}
+
+// ScoreKeysScratch is ScoreKeys over keys that may repeat (AppendKeys),
+// each distinct feature counted once, with the strongest features as keys.
+func (m *Model) ScoreKeysScratch(keys []uint64, s *Scratch) (float64, TopKeys) {
 	if m.w == nil {
 		m.compile()
 	}
+	var top TopKeys
 	z := m.Bias
-	type kw struct {
-		k uint64
-		w float64
-	}
-	var best [5]kw
-	nb := 0
+	s.begin(len(m.w.keys))
 	for _, k := range keys {
-		w, ok := m.w[k]
-		if !ok {
+		i := m.w.slot(k)
+		if i < 0 || !s.first(i) {
 			continue
 		}
+		w := m.w.vals[i]
 		z += w
-		if w <= 0 {
-			continue
+		if w > 0 {
+			top.add(k, w)
 		}
-		// keep the five largest positive weights
-		if nb < len(best) {
-			best[nb] = kw{k, w}
-			nb++
-		} else if w > best[len(best)-1].w {
-			best[len(best)-1] = kw{k, w}
-		} else {
-			continue
-		}
-		sort.Slice(best[:nb], func(i, j int) bool { return best[i].w > best[j].w })
-	}
-	for i := 0; i < nb; i++ {
-		top = append(top, keyString(best[i].k))
 	}
 	return sigmoid(z), top
 }
 
 // ProbsKeys is Probs over feature keys.
 func (m *RoleModel) ProbsKeys(keys []uint64) [3]float64 {
+	var s Scratch
+	return m.ProbsKeysScratch(keys, &s)
+}
+
+// ProbsKeysScratch is ProbsKeys over keys that may repeat.
+func (m *RoleModel) ProbsKeysScratch(keys []uint64, s *Scratch) [3]float64 {
 	if m.w == nil {
 		return m.Probs(nil)
 	}
 	z := m.Bias
+	s.begin(len(m.w.keys))
 	for _, k := range keys {
-		if w, ok := m.w[k]; ok {
-			for i := range z {
-				z[i] += w[i]
-			}
+		i := m.w.slot(k)
+		if i < 0 || !s.first(i) {
+			continue
+		}
+		w := m.w.vals[i]
+		for j := range z {
+			z[j] += w[j]
 		}
 	}
 	return softmax(z)

@@ -16,7 +16,7 @@ type RoleModel struct {
 	Bias    [3]float64            `json:"bias"`
 	Weights map[string][3]float64 `json:"weights"`
 
-	w map[uint64][3]float64 // Weights by feature key, built by Model.compile
+	w *table[[3]float64] // Weights by feature key, built by Model.compile
 }
 
 // RoleExample is one labeled ad.

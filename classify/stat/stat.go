@@ -23,7 +23,7 @@ type Model struct {
 	Examples int                `json:"examples"`
 	Roles    *RoleModel         `json:"roles,omitempty"` // who wrote an ad; nil in older models
 
-	w map[uint64]float64 // Weights by feature key, built by compile
+	w *table[float64] // Weights by feature key, built by compile
 }
 
 // Load parses a model file.
@@ -51,7 +51,11 @@ func fold(r rune) rune {
 	switch {
 	case r >= '0' && r <= '9':
 		return '0'
-	case r >= 'a' && r <= 'z', unicode.Is(unicode.Han, r):
+	case r >= 'a' && r <= 'z', r >= 0x4E00 && r <= 0x9FFF:
+		return r // ASCII letters and the CJK Unified Ideographs block: the common case
+	case r < 0x2E80: // below the first Han block (CJK radicals)
+		return -1
+	case unicode.Is(unicode.Han, r):
 		return r
 	case r >= 'A' && r <= 'Z':
 		return r + 'a' - 'A'
