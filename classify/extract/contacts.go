@@ -482,28 +482,11 @@ func findUncuedWeChat(t *normalize.Text, inEmail func(int) bool) []found {
 		i = b + 1
 	}
 	// an id with a bracketed cue after it
-	for i := 0; i < len(s); {
-		j := strings.IndexByte(s[i:], '(')
-		if j < 0 {
-			break
-		}
-		q := i + j
-		i = q + 1
-		if _, ok := postCues.at(s, q); !ok {
-			continue
-		}
-		b := q
-		for b > 0 && s[b-1] == ' ' {
-			b--
-		}
-		a := b
-		for a > 0 && idChar(s[a-1]) {
-			a--
-		}
-		if a < b && s[a] >= 'a' && s[a] <= 'z' {
+	beforeCue(s, postCues, idChar, func(a, b int) {
+		if s[a] >= 'a' && s[a] <= 'z' {
 			take(a, b)
 		}
-	}
+	})
 	return out
 }
 
@@ -828,14 +811,30 @@ var qqPostCues = newWordSet("(qq)", "(扣扣)", "(qq号)", "(企鹅)")
 func qqBeforeCue(t *normalize.Text, phones []phoneFound) []found {
 	s := t.Norm
 	var out []found
+	beforeCue(s, qqPostCues, func(c byte) bool { return c >= '0' && c <= '9' }, func(a, b int) {
+		if n := b - a; n < 5 || n > 11 || a > 0 && (isASCIIAlnum(rune(s[a-1])) || s[a-1] == '.') {
+			return
+		}
+		if _, ok := phoneStartingAt(s, phones, a); ok {
+			return
+		}
+		out = append(out, found{kind: guazheng.ContactQQ, value: s[a:b], s: a, e: b, obfuscated: t.NormChanged(a, b)})
+	})
+	return out
+}
+
+// beforeCue calls f with the span of every non-empty run of characters
+// accepted by isChar that stands (spaces aside) right before a bracketed cue
+// of cues: the value in "value(cue)".
+func beforeCue(s string, cues *wordSet, isChar func(byte) bool, f func(a, b int)) {
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '(')
 		if j < 0 {
-			break
+			return
 		}
 		q := i + j
 		i = q + 1
-		if _, ok := qqPostCues.at(s, q); !ok {
+		if _, ok := cues.at(s, q); !ok {
 			continue
 		}
 		b := q
@@ -843,18 +842,13 @@ func qqBeforeCue(t *normalize.Text, phones []phoneFound) []found {
 			b--
 		}
 		a := b
-		for a > 0 && isASCIIDigit(rune(s[a-1])) {
+		for a > 0 && isChar(s[a-1]) {
 			a--
 		}
-		if n := b - a; n < 5 || n > 11 || a > 0 && (isASCIIAlnum(rune(s[a-1])) || s[a-1] == '.') {
-			continue
+		if a < b {
+			f(a, b)
 		}
-		if _, ok := phoneStartingAt(s, phones, a); ok {
-			continue
-		}
-		out = append(out, found{kind: guazheng.ContactQQ, value: s[a:b], s: a, e: b, obfuscated: t.NormChanged(a, b)})
 	}
-	return out
 }
 
 // qqGroupsPlausible accepts the splits people write a QQ number in after a

@@ -48,19 +48,7 @@ func stringKey(f string) (uint64, bool) {
 // FeatureKeys appends the distinct bigram keys of normalised text to dst[:0]
 // (the same features as Features), sorted.
 func FeatureKeys(norm string, dst []uint64) []uint64 {
-	dst = dst[:0]
-	prev := rune(-1)
-	for _, r := range norm {
-		c := fold(r)
-		if c < 0 {
-			prev = -1
-			continue
-		}
-		if prev >= 0 {
-			dst = append(dst, key(prev, c))
-		}
-		prev = c
-	}
+	dst = AppendKeys(norm, dst)
 	slices.Sort(dst)
 	return slices.Compact(dst)
 }
@@ -69,19 +57,30 @@ func FeatureKeys(norm string, dst []uint64) []uint64 {
 // order and with repeats: the cheap form for ScoreKeysScratch.
 func AppendKeys(norm string, dst []uint64) []uint64 {
 	dst = dst[:0]
-	prev := rune(-1)
-	for _, r := range norm {
-		c := fold(r)
-		if c < 0 {
-			prev = -1
-			continue
-		}
-		if prev >= 0 {
-			dst = append(dst, key(prev, c))
-		}
-		prev = c
+	for a, b := range bigrams(norm) {
+		dst = append(dst, key(a, b))
 	}
 	return dst
+}
+
+// bigrams yields the pairs of adjacent feature characters of normalised
+// text (folded: digits as '0', upper case as lower case); any other
+// character breaks the run.
+func bigrams(norm string) func(yield func(a, b rune) bool) {
+	return func(yield func(a, b rune) bool) {
+		prev := rune(-1)
+		for _, r := range norm {
+			c := fold(r)
+			if c < 0 {
+				prev = -1
+				continue
+			}
+			if prev >= 0 && !yield(prev, c) {
+				return
+			}
+			prev = c
+		}
+	}
 }
 
 // compile builds the key-indexed weights used for scoring.

@@ -67,7 +67,6 @@ func fold(r rune) rune {
 // characters) of normalised text, in order of first appearance.
 func Features(norm string, dst []string, seen map[string]struct{}) []string {
 	clear(seen)
-	prev := rune(-1)
 	var buf [8]byte
 	add := func(s string) {
 		if _, ok := seen[s]; !ok {
@@ -75,18 +74,10 @@ func Features(norm string, dst []string, seen map[string]struct{}) []string {
 			dst = append(dst, s)
 		}
 	}
-	for _, r := range norm {
-		c := fold(r)
-		if c < 0 {
-			prev = -1
-			continue
-		}
-		if prev >= 0 {
-			n := utf8.EncodeRune(buf[:], prev)
-			n += utf8.EncodeRune(buf[n:], c)
-			add(string(buf[:n]))
-		}
-		prev = c
+	for a, b := range bigrams(norm) {
+		n := utf8.EncodeRune(buf[:], a)
+		n += utf8.EncodeRune(buf[n:], b)
+		add(string(buf[:n]))
 	}
 	return dst
 }
