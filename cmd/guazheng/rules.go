@@ -50,6 +50,20 @@ func loadRuleSet(dir string) (*rules.Set, error) {
 	return rules.Load(os.DirFS(dir))
 }
 
+// loadEngine parses a rule directory (empty: the embedded default) and
+// builds its classifier.
+func loadEngine(dir string) (*rules.Set, *classify.Engine, error) {
+	set, err := loadRuleSet(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err := classify.Build(set, classify.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return set, eng, nil
+}
+
 func runRulesTest(e *env, args []string) error {
 	fs := newFlagSet(e, "rules test")
 	dir := fs.String("rules", "", "rule directory (default: embedded rules)")
@@ -62,11 +76,7 @@ func runRulesTest(e *env, args []string) error {
 		return err
 	}
 	corpora = append(corpora, fs.Args()...)
-	set, err := loadRuleSet(*dir)
-	if err != nil {
-		return err
-	}
-	eng, err := classify.Build(set, classify.Options{})
+	set, eng, err := loadEngine(*dir)
 	if err != nil {
 		return err
 	}
@@ -137,11 +147,7 @@ func runRulesTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	set, err := loadRuleSet(*dir)
-	if err != nil {
-		return err
-	}
-	eng, err := classify.Build(set, classify.Options{})
+	_, eng, err := loadEngine(*dir)
 	if err != nil {
 		return err
 	}
