@@ -86,7 +86,10 @@ type Limits struct {
 	MaxRepeatedSegments int      `yaml:"max_repeated_segments"`
 	MaxDepth            int      `yaml:"max_depth"` // links from start URLs
 	MaxPages            int      `yaml:"max_pages"` // page budget per run
-	Lease               Duration `yaml:"lease"`     // frontier lease of a claimed URL
+	// MaxHostBytes is the byte budget of one host in one run (0: none): a
+	// host that has sent this much gets no more requests until the next run.
+	MaxHostBytes ByteSize `yaml:"max_host_bytes"`
+	Lease        Duration `yaml:"lease"` // frontier lease of a claimed URL
 }
 
 // Recrawl says when fetched URLs come due again.
@@ -533,6 +536,8 @@ func checkSettings(s *Settings) *extract.Error {
 		return &extract.Error{Field: "limits.max_depth", Msg: "negative"}
 	case l.MaxPages < 1:
 		return &extract.Error{Field: "limits.max_pages", Msg: "must be at least 1"}
+	case l.MaxHostBytes < 0:
+		return &extract.Error{Field: "limits.max_host_bytes", Msg: "must not be negative"}
 	case l.Lease < Duration(time.Second):
 		return &extract.Error{Field: "limits.lease", Msg: "must be at least 1s"}
 	case r.ListMin <= 0 || r.ListMax < r.ListMin:

@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -181,4 +182,48 @@ func TestSchedule(t *testing.T) {
 	if len(h.c.Live()) != 0 {
 		t.Error("crawls still running after Schedule returned")
 	}
+}
+
+// A host that has sent max_host_bytes in a run gets no more requests in that
+// run (only those already in flight finish); its URLs wait for a later run,
+// which continues.
+func TestHostByteBudget(t *testing.T) {
+	s, _ := sitetest.New(os.DirFS(t.TempDir()))
+	s.Handle("/gen/*", sitetest.Generated(50, 10))
+	srv := s.Start()
+	defer srv.Close()
+	largest := int64(0)
+	for _, p := range []string{"/gen/list?page=1", "/gen/list?page=3", "/gen/post/7"} {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		largest = max(largest, n)
+	}
+	const budget = 6 << 10
+	h := newHarness(t, testDefaults+strings.Replace(genSite, "max_depth: 1000", "max_depth: 1000, max_host_bytes: 6KiB", 1), "GEN", srv.URL)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	runs := 0
+	for h.store.Len() < 50 && runs < 40 {
+		st := h.crawl(t, "gen")
+		runs++
+		got := st.Hosts[host][stats.Bytes]
+		// at most the requests in flight when the budget was reached finish
+		if limit := budget + 4*largest; got > limit {
+			t.Fatalf("run %d: host sent %d bytes, budget %d (+%d in flight)", runs, got, budget, 4*largest)
+		}
+		if runs == 1 && st.Hosts[host][stats.HostBudgetStops] == 0 {
+			t.Fatalf("first run: no URL deferred by the byte budget (%d bytes fetched)", got)
+		}
+		h.clock.Advance(time.Minute) // list_min: deferred URLs come due
+	}
+	if h.store.Len() != 50 {
+		t.Fatalf("after %d runs %d of 50 posts stored", runs, h.store.Len())
+	}
+	if runs < 3 {
+		t.Errorf("all posts in %d runs: the budget did not limit a run", runs)
+	}
+	t.Logf("50 posts in %d runs of at most %d bytes (largest response %d)", runs, budget, largest)
 }

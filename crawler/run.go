@@ -223,6 +223,15 @@ func (r *run) process(ctx context.Context, u guazheng.FrontierURL) (guazheng.Fro
 		}
 		delay = max(delay, v.CrawlDelay)
 	}
+	if budget := int64(r.site.Limits.MaxHostBytes); budget > 0 && r.stats.HostGet(host, stats.Bytes) >= budget {
+		// the host's byte budget is spent: the URL waits for a later run
+		if r.stats.HostGet(host, stats.HostBudgetStops) == 0 {
+			r.log.Info("host byte budget spent", "host", host, "max_host_bytes", budget)
+		}
+		r.stats.Add(host, stats.HostBudgetStops, 1)
+		u.NextFetch = now.Add(r.site.Recrawl.ListMin.D())
+		return u, true
+	}
 
 	o := r.fetchWithRetries(ctx, u, host, delay)
 	if ctx.Err() != nil {

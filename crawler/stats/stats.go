@@ -20,6 +20,7 @@ import (
 const (
 	Requests        = "requests"
 	Bytes           = "bytes"
+	HostBudgetStops = "host_budget_stops" // URLs deferred: their host's byte budget was spent
 	Retries         = "retries"
 	RobotsBlocked   = "robots_blocked"
 	RobotsFetches   = "robots_fetches"
@@ -106,6 +107,13 @@ func (r *Run) Conflict(msg string) {
 		return
 	}
 	r.conflicts = append(r.conflicts, msg)
+}
+
+// HostGet returns counter name of host.
+func (r *Run) HostGet(host, name string) int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hosts[host][name]
 }
 
 // Get returns counter name of the site.
