@@ -23,24 +23,6 @@ import (
 // maxExportHits bounds one export of selected hits.
 const maxExportHits = 500
 
-// postSet makes store/evidence export a given set of posts: it answers the
-// contact lookup of Export for the synthetic value key with the posts of a
-// network. (store/evidence selects a hit or a contact; a selection by post
-// ids there would make this adapter unnecessary.)
-type postSet struct {
-	evidence.ExportStore
-	key  string
-	refs []guazheng.PostRef
-}
-
-// PostsByContact returns the network's posts for the synthetic key.
-func (p postSet) PostsByContact(ctx context.Context, kind, value string) ([]guazheng.PostRef, error) {
-	if kind == "" && value == p.key {
-		return p.refs, nil
-	}
-	return p.ExportStore.PostsByContact(ctx, kind, value)
-}
-
 // leadExport is what one export is about.
 type leadExport struct {
 	object string // audit object, e.g. network:ab12…, hits:3,5
@@ -171,13 +153,12 @@ func (s *Server) writePackage(ctx context.Context, buf *bytes.Buffer, ex leadExp
 		return add(name, eb.Bytes())
 	}
 	if ex.lead != nil {
-		key := "关联团伙 " + ex.lead.ID
 		refs := make([]guazheng.PostRef, len(ex.lead.Items))
 		for i, p := range ex.lead.Items {
 			refs[i] = p.PostRef
 		}
-		if err := exportOne("evidence/团伙-"+ex.lead.ID+".zip", postSet{ExportStore: s.store, key: key, refs: refs},
-			evidence.Selection{Contact: key}); err != nil {
+		sel := evidence.Selection{Posts: refs, Name: "network:" + ex.lead.ID, Title: "关联团伙 " + ex.lead.ID}
+		if err := exportOne("evidence/团伙-"+ex.lead.ID+".zip", s.store, sel); err != nil {
 			return nil, err
 		}
 	} else {

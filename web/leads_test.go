@@ -125,7 +125,8 @@ func TestExportLeadPackage(t *testing.T) {
 		if e.Object == "network:"+id && e.Actor == "u-police" && strings.Contains(string(e.Details), `"format":"package"`) {
 			web = true
 		}
-		if strings.HasPrefix(e.Object, "contact:") && e.Actor == "u-police" {
+		// the package itself, written by store/evidence for the network's posts
+		if e.Object == "network:"+id && e.Actor == "u-police" && strings.Contains(string(e.Details), `"manifest_sha256"`) {
 			evidence = true
 		}
 	}

@@ -251,6 +251,10 @@ func TestExportPackage(t *testing.T) {
 	if len(hits) != 2 {
 		t.Fatalf("hits = %d", len(hits))
 	}
+	network, err := db.PostsByContact(ctx, "", "13800138000")
+	if err != nil || len(network) != 2 {
+		t.Fatalf("posts of the contact: %v %v", network, err)
+	}
 	cases := []struct {
 		name        string
 		sel         Selection
@@ -259,6 +263,7 @@ func TestExportPackage(t *testing.T) {
 		signed, tsr bool
 	}{
 		{"hit, plain", Selection{HitID: hits[0].ID}, ExportOptions{}, 1, 3, false, false},
+		{"set of posts (a network)", Selection{Posts: network, Name: "network:n1", Title: "关联团伙 n1"}, ExportOptions{Actor: "police"}, 2, 4, false, false},
 		{"contact, signed and timestamped", Selection{Contact: "13800138000"}, ExportOptions{SignKey: signKey, TSA: srv.URL, Actor: "alice"}, 2, 4, true, true},
 	}
 	for _, tc := range cases {
@@ -353,6 +358,9 @@ func TestExportPackage(t *testing.T) {
 				t.Errorf("expected records from several WARC files, got %d", warcs)
 			}
 			sum := string(files["summary.txt"])
+			if tc.sel.Posts != nil && !strings.Contains(sum, "线索范围：关联团伙 n1（2 条帖子）") {
+				t.Errorf("summary does not name the network:\n%s", sum)
+			}
 			for _, want := range []string{"本材料为线索，非正式证据", "13800138000", "guakao", "一级建造师/市政", "已删除", "待审核", "http://jobs/1"} {
 				if !strings.Contains(sum, want) {
 					t.Errorf("summary lacks %q", want)
@@ -404,6 +412,11 @@ func TestExportPackage(t *testing.T) {
 				t.Errorf("audit entry = %+v", last)
 			}
 		})
+	}
+	for _, bad := range []Selection{{Posts: network}, {Posts: network, Name: "network:n1", Title: "t", HitID: hits[0].ID}, {}} {
+		if _, err := Export(ctx, db, bad, io.Discard, ExportOptions{}); err == nil {
+			t.Errorf("selection %+v accepted", bad)
+		}
 	}
 	var alt bytes.Buffer
 	if res, err := Export(ctx, db, Selection{Contact: "+86 138-0013-8000"}, &alt, ExportOptions{}); err != nil || len(res.Manifest.Posts) != 2 ||

@@ -32,18 +32,37 @@ type ExportStore interface {
 	Audit() guazheng.AuditLog
 }
 
-// Selection names what a package is about: one hit, or every post that
-// carries a contact value.
+// Selection names what a package is about: one hit, every post that
+// carries a contact value, or a given set of posts (a broker network).
+// Exactly one of HitID, Contact and Posts is set.
 type Selection struct {
 	HitID   int64
 	Contact string
+	Posts   []guazheng.PostRef
+	// Name says what Posts are, for the summary and the audit log
+	// (e.g. "network:ab12" and 关联团伙 ab12); required with Posts.
+	Name, Title string
 }
 
 func (s Selection) object() string {
-	if s.HitID != 0 {
+	switch {
+	case s.HitID != 0:
 		return fmt.Sprintf("hit:%d", s.HitID)
+	case s.Posts != nil:
+		return s.Name
 	}
 	return "contact:" + s.Contact
+}
+
+// kinds counts the selections made (exactly one is valid).
+func (s Selection) kinds() int {
+	n := 0
+	for _, set := range []bool{s.HitID != 0, s.Contact != "", s.Posts != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
 }
 
 // ExportOptions configure Export.
@@ -121,8 +140,11 @@ func Export(ctx context.Context, s ExportStore, sel Selection, out io.Writer, op
 	if opts.Actor == "" {
 		opts.Actor = "cli"
 	}
-	if (sel.HitID == 0) == (sel.Contact == "") {
-		return nil, errors.New("export: give exactly one of a hit id and a contact value")
+	if sel.kinds() != 1 {
+		return nil, errors.New("export: give exactly one of a hit id, a contact value and a set of posts")
+	}
+	if sel.Posts != nil && (sel.Name == "" || sel.Title == "") {
+		return nil, errors.New("export: a set of posts needs a name and a title")
 	}
 	now := opts.Now().UTC()
 
@@ -137,11 +159,14 @@ func Export(ctx context.Context, s ExportStore, sel Selection, out io.Writer, op
 		hits = append(hits, h)
 		posts = append(posts, &h.Post)
 	} else {
-		refs, err := s.PostsByContact(ctx, "", sel.Contact)
-		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
+		refs := sel.Posts
+		var err error
+		if refs == nil {
+			if refs, err = s.PostsByContact(ctx, "", sel.Contact); err != nil {
+				return nil, fmt.Errorf("export: %w", err)
+			}
 		}
-		if len(refs) == 0 {
+		if len(refs) == 0 && sel.Posts == nil {
 			// Contacts are stored normalised: phone numbers as digits,
 			// WeChat ids and e-mail addresses in lower case.
 			if alt := normaliseContact(sel.Contact); alt != sel.Contact {

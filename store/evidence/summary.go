@@ -54,7 +54,9 @@ func summary(sel Selection, posts []*guazheng.PostDetail, hits []*guazheng.HitDe
 	line("")
 	line("生成时间：%s（UTC %s）", cst(now), now.UTC().Format(time.RFC3339))
 	line("生成工具：guazheng %s", guazheng.Version)
-	if sel.HitID != 0 {
+	if sel.Posts != nil {
+		line("线索范围：%s（%d 条帖子）", sel.Title, len(sel.Posts))
+	} else if sel.HitID != 0 {
 		line("线索范围：线索编号 #%d", sel.HitID)
 	} else {
 		line("线索范围：含有联系方式“%s”的全部帖子", sel.Contact)
