@@ -257,6 +257,7 @@ func TestQQ(t *testing.T) {
 		{"amount is no hotline", "年费12345元", nil},
 		{"labelled number is no hotline", "证书编号：12345", nil},
 		{"same-number cue inside a bracket", "联系我：15830127645（我本人电话，微信同号）", []string{"phone:15830127645@15830127645", "wechat:15830127645@15830127645"}},
+		{"mobile one digit at a time, dashes 3-4-4", "唯一社保可配合。1 3 5 - 1 0 2 7 - 4 8 3 9", []string{"phone:13510274839*@1 3 5 - 1 0 2 7 - 4 8 3 9"}},
 		{"landline one digit at a time", "电话：0 7 5 5 - 2 6 4 1 8 9 3 7", []string{"phone:075526418937*@0 7 5 5 - 2 6 4 1 8 9 3 7"}},
 		{"qq split 4-4-1", "扣扣 6382 9104 5", []string{"qq:638291045*@6382 9104 5"}},
 		{"qq split by dots is a list", "qq 1.5 2.5 3.5 4.5 5", nil},

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/guazheng/guazheng/classify/normalize"
@@ -291,7 +292,7 @@ func phonesInRun(t *normalize.Text, ds []digit, skip map[int]bool, inEmail func(
 			if value == "" && pairSplitMobile(cand, sizes) {
 				value = digitsOf(cand)
 			}
-			if value == "" || len(sizes) == len(cand) && !sameSeps(cand) && !spacedLandline(cand, value) {
+			if value == "" || len(sizes) == len(cand) && !sameSeps(cand) && !spacedNumber(cand, value) {
 				continue
 			}
 			ns, ne := cand[0].s, cand[len(cand)-1].e
@@ -315,26 +316,39 @@ func phonesInRun(t *normalize.Text, ds []digit, skip map[int]bool, inEmail func(
 	return out
 }
 
-// spacedLandline accepts a landline written one digit at a time with a dash
-// after the area code (0 7 5 5 - 2 6 4 1 8 9 3 7): every separator the same
-// but the one that ends the area code.
-func spacedLandline(ds []digit, value string) bool {
-	if value == "" || value[0] != '0' {
+// spacedNumber accepts a number written one digit at a time with dashes
+// between its usual groups: 0 7 5 5 - 2 6 4 1 8 9 3 7 (after the area code),
+// 1 3 5 - 1 0 2 7 - 4 8 3 9 (a mobile's 3-4-4). Every other separator is the
+// same.
+func spacedNumber(ds []digit, value string) bool {
+	if value == "" {
 		return false
 	}
-	area := 4
-	if value[1] == '1' || value[1] == '2' {
-		area = 3
-	}
-	if len(ds) <= area+1 || !strings.Contains(ds[area].sep, "-") {
+	var dashes []int
+	switch {
+	case isMobile(value):
+		dashes = []int{3, 7}
+	case value[0] == '0':
+		area := 4
+		if value[1] == '1' || value[1] == '2' {
+			area = 3
+		}
+		dashes = []int{area}
+	default:
 		return false
 	}
+	plain := ""
 	for i, d := range ds[1:] {
-		if i+1 != area && d.sep != ds[1].sep {
+		if slices.Contains(dashes, i+1) && strings.Contains(d.sep, "-") {
+			continue // a dash between the usual groups
+		}
+		if plain == "" {
+			plain = d.sep
+		} else if d.sep != plain {
 			return false
 		}
 	}
-	return true
+	return plain != "" && !strings.Contains(plain, "-")
 }
 
 // sameSeps: digits written one by one are split the same way every time
