@@ -149,6 +149,23 @@ func groupsPlausible(sizes []int) bool {
 	return ones == 0 || ones == len(sizes)
 }
 
+// phoneCues announce a phone number; after one, a mobile number is taken
+// however its digits are grouped (电话 ①⑧⑨ 7 3 1 ⑥⓪ 2 4 8).
+var phoneCues = []string{"电话", "手机", "手机号", "电", "tel", "call", "联系", "热线", "号码", "微信", "v"}
+
+// phoneCueBefore reports a phone cue right before p (spaces, colons and a
+// dash may stand between).
+func phoneCueBefore(s string, p int) bool {
+	for k := 0; k < 3 && p > 0; k++ {
+		r, n := runeBefore(s, p)
+		if r != ' ' && r != ':' && r != '-' {
+			break
+		}
+		p -= n
+	}
+	return hasSuffixBefore(s, p, phoneCues)
+}
+
 // pairSplitMobile accepts a mobile number written in pairs to dodge filters
 // (13 80 29 47 16 3): at least five groups of one or two digits, split by
 // single spaces or dashes, only the last one a single digit. Dates and lists
@@ -289,7 +306,7 @@ func phonesInRun(t *normalize.Text, ds []digit, skip map[int]bool, inEmail func(
 			cand := ds[a:b]
 			sizes := groupSizes(sizeBuf[:0], cand)
 			value := phoneKind(digitsOf(cand), sizes)
-			if value == "" && pairSplitMobile(cand, sizes) {
+			if value == "" && (pairSplitMobile(cand, sizes) || isMobile(digitsOf(cand)) && a == 0 && phoneCueBefore(s, cand[0].s)) {
 				value = digitsOf(cand)
 			}
 			if value == "" || len(sizes) == len(cand) && !sameSeps(cand) && !spacedNumber(cand, value) {
