@@ -12,6 +12,10 @@ type URLKind string
 const (
 	KindList URLKind = "list" // list, search or pagination page: recrawled on an adaptive interval
 	KindPost URLKind = "post" // detail page or thread page carrying posts
+	// KindCheck is the own page of a post read from elsewhere (a JSON board's
+	// item): fetched only to see whether it still exists, so that its
+	// takedown is recorded.
+	KindCheck URLKind = "check"
 )
 
 // FrontierURL is one URL in a site's crawl frontier with its recrawl state.

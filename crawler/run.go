@@ -253,7 +253,7 @@ func (r *run) process(ctx context.Context, u guazheng.FrontierURL) (guazheng.Fro
 	case o.capt.Status >= 200 && o.capt.Status < 300:
 		return r.page(ctx, u, host, o, now)
 	case o.capt.Status == 404 || o.capt.Status == 410:
-		if seenWithPosts(u) {
+		if seenWithPosts(u) || seenAlive(u) {
 			r.gone(ctx, host, u, o.capt)
 		}
 		u.LastStatus, u.NextFetch = o.capt.Status, time.Time{}
@@ -261,6 +261,12 @@ func (r *run) process(ctx context.Context, u guazheng.FrontierURL) (guazheng.Fro
 	default:
 		return r.failed(u, o.capt.Status), true
 	}
+}
+
+// seenAlive reports whether a check URL answered 2xx at its last fetch (its
+// LastStatus still holds it): only then does a 404 mean a takedown.
+func seenAlive(u guazheng.FrontierURL) bool {
+	return u.Kind == guazheng.KindCheck && u.LastStatus >= 200 && u.LastStatus < 300
 }
 
 // seenWithPosts reports whether a post URL was fetched before with content
@@ -505,6 +511,19 @@ func (r *run) gone(ctx context.Context, host string, u guazheng.FrontierURL, c *
 // and links are extracted, new links added, and the page handed to the sink.
 func (r *run) page(ctx context.Context, u guazheng.FrontierURL, host string, o outcome, now time.Time) (guazheng.FrontierURL, bool) {
 	c := o.capt
+	if u.Kind == guazheng.KindCheck {
+		// an existence check: nothing is extracted or stored unless the
+		// post is gone
+		if r.deletedPage(o.dec.Text) {
+			if seenAlive(u) {
+				r.gone(ctx, host, u, c)
+			}
+			u.LastStatus, u.NextFetch = c.Status, time.Time{}
+			return u, true
+		}
+		r.stats.Add(host, stats.Checks, 1)
+		return r.reschedule(u, c, false, now), true
+	}
 	sum := sha256.Sum256(c.Body)
 	hash := hex.EncodeToString(sum[:])
 	if u.ContentHash == hash {
@@ -526,6 +545,9 @@ func (r *run) page(ctx context.Context, u guazheng.FrontierURL, host string, o o
 	}
 
 	newPosts := r.addLinks(ctx, host, ex.postLinks, guazheng.KindPost, u.Depth+1, u.URL)
+	if len(ex.checks) > 0 {
+		r.addLinks(ctx, host, ex.checks, guazheng.KindCheck, u.Depth, u.URL)
+	}
 	res, err := r.c.o.Sink.Page(ctx, c, ex.posts)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -588,6 +610,7 @@ type extracted struct {
 	threadNext string
 	jsonNext   string
 	items      int
+	checks     []string // own pages of JSON items, to check for takedown
 }
 
 func (r *run) extract(u guazheng.FrontierURL, c *guazheng.Capture, dec decode.Result, now time.Time) (extracted, error) {
@@ -604,6 +627,13 @@ func (r *run) extract(u guazheng.FrontierURL, c *guazheng.Capture, dec decode.Re
 			return ex, err
 		}
 		ex.posts, ex.items = posts, items
+		if s.JSON.Check {
+			for _, p := range posts {
+				if p.URL != "" && p.URL != u.URL {
+					ex.checks = append(ex.checks, p.URL)
+				}
+			}
+		}
 		if ju, err := url.Parse(u.URL); err == nil {
 			ex.jsonNext = s.JSON.NextPage(ju)
 		}

@@ -29,6 +29,10 @@ type JSONSpec struct {
 	Fields JSONFields `yaml:"fields"`
 	// Pagination walks the endpoint's pages by a query parameter.
 	Pagination JSONPagination `yaml:"pagination"`
+	// Check fetches each item's page (URL) when the item is found and then
+	// every post_recheck, to record its takedown (404, 410 or a deleted
+	// marker) like a post page's. Off: items are known only from the list.
+	Check bool `yaml:"check"`
 
 	match *regexp.Regexp
 	holes []string

@@ -21,6 +21,7 @@ const (
 	Requests        = "requests"
 	Bytes           = "bytes"
 	HostBudgetStops = "host_budget_stops" // URLs deferred: their host's byte budget was spent
+	Checks          = "checks"            // existence checks of JSON items' pages that found them in place
 	Retries         = "retries"
 	RobotsBlocked   = "robots_blocked"
 	RobotsFetches   = "robots_fetches"
