@@ -69,6 +69,7 @@ sites:
     json:
       list: items
       url: "/post/{id}"
+      check: true
       fields: {title: title, text: content, author: company, published: time, contact: contact}
       pagination: {param: page, start: 1, max: 50}
 `
