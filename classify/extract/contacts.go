@@ -687,8 +687,12 @@ func findQQ(t *normalize.Text, cs *cands, inEmail func(int) bool) ([]found, map[
 		}
 		q, sep, mixed := afterCue(s, p+len(c.text), weChatIndex)
 		if !c.latin && len(c.text) <= 3 {
-			// 扣, 群 alone must be followed by the number directly
+			// 扣, 群 alone must be followed by the number directly, or by
+			// a colon (扣：幺五八…)
 			q, sep = p+len(c.text), false
+			if r, n := runeAt(s, q); r == ':' {
+				q += n
+			}
 			if _, _, _, ok := digitAt(s, q); !ok {
 				continue
 			}

@@ -262,6 +262,7 @@ func TestQQ(t *testing.T) {
 		{"mixed groups without a cue are no phone", "编号 1 8 9 7 3 1 60 2 4 8", nil},
 		{"威同号", "137 2801 9463 威同号", []string{"phone:13728019463@137 2801 9463", "wechat:13728019463@137 2801 9463"}},
 		{"landline one digit at a time", "电话：0 7 5 5 - 2 6 4 1 8 9 3 7", []string{"phone:075526418937*@0 7 5 5 - 2 6 4 1 8 9 3 7"}},
+		{"扣 and a colon", "价格面议。扣：幺五八二六三九四七零", []string{"qq:1582639470*@幺五八二六三九四七零"}},
 		{"qq split 4-4-1", "扣扣 6382 9104 5", []string{"qq:638291045*@6382 9104 5"}},
 		{"qq split by dots is a list", "qq 1.5 2.5 3.5 4.5 5", nil},
 		{"qq bracketed after", "2093817465(QQ)", []string{"qq:2093817465@2093817465"}},
