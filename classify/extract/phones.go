@@ -44,28 +44,35 @@ func digitRun(ds []digit, s string, p int) ([]digit, int) {
 		ds = append(ds, digit{v: byte('0' + v), s: i, e: i + n, group: group, cn: cn, sep: sep})
 		sep = ""
 		i += n
-		// separators to the next digit?
-		j, seps := i, 0
-		for seps <= 3 {
-			r, n := runeAt(s, j)
-			if n == 0 || !isRunSep(r) {
-				break
-			}
-			j += n
-			seps++
-		}
-		if seps > 0 && seps <= 3 {
-			if _, _, _, ok := digitAt(s, j); ok {
-				sep = s[i:j]
-				i = j
-				group++
-			}
+		if j, ok := nextGroup(s, i); ok {
+			sep = s[i:j]
+			i = j
+			group++
 		}
 	}
 	if len(ds) == 0 {
 		return nil, p
 	}
 	return ds, ds[len(ds)-1].e
+}
+
+// nextGroup reports whether one to three separators at s[i:] lead to another
+// digit of the run, and where that digit starts.
+func nextGroup(s string, i int) (int, bool) {
+	j, seps := i, 0
+	for seps <= 3 {
+		r, n := runeAt(s, j)
+		if n == 0 || !isRunSep(r) {
+			break
+		}
+		j += n
+		seps++
+	}
+	if seps == 0 || seps > 3 {
+		return i, false
+	}
+	_, _, _, ok := digitAt(s, j)
+	return j, ok
 }
 
 // digitRunLen is digitRun without the digits: how many there are and the
@@ -90,20 +97,8 @@ func digitRunLen(s string, p int) (int, int) {
 			i += n
 			end = i
 		}
-		// separators to the next digit?
-		j, seps := i, 0
-		for seps <= 3 {
-			r, n := runeAt(s, j)
-			if n == 0 || !isRunSep(r) {
-				break
-			}
-			j += n
-			seps++
-		}
-		if seps > 0 && seps <= 3 {
-			if _, _, _, ok := digitAt(s, j); ok {
-				i = j
-			}
+		if j, ok := nextGroup(s, i); ok {
+			i = j
 		}
 	}
 	return count, end

@@ -118,8 +118,8 @@ func (m *Model) ScoreKeysScratch(keys []uint64, s *Scratch) (float64, TopKeys) {
 	z := m.Bias
 	s.begin(len(m.w.keys))
 	for _, k := range keys {
-		i := m.w.slot(k)
-		if i < 0 || !s.first(i) {
+		i := m.w.firstSlot(k, s)
+		if i < 0 {
 			continue
 		}
 		w := m.w.vals[i]
@@ -145,8 +145,8 @@ func (m *RoleModel) ProbsKeysScratch(keys []uint64, s *Scratch) [3]float64 {
 	z := m.Bias
 	s.begin(len(m.w.keys))
 	for _, k := range keys {
-		i := m.w.slot(k)
-		if i < 0 || !s.first(i) {
+		i := m.w.firstSlot(k, s)
+		if i < 0 {
 			continue
 		}
 		w := m.w.vals[i]

@@ -56,18 +56,7 @@ func softmax(z [3]float64) [3]float64 {
 // TrainRoles fits a role model by stochastic gradient descent in a fixed
 // order (deterministic). Examples with an unknown role are skipped.
 func TrainRoles(ex []RoleExample, opt TrainOptions) *RoleModel {
-	if opt.Epochs == 0 {
-		opt.Epochs = 30
-	}
-	if opt.Rate == 0 {
-		opt.Rate = 0.2
-	}
-	if opt.L2 == 0 {
-		opt.L2 = 1e-4
-	}
-	if opt.MinDocs == 0 {
-		opt.MinDocs = 2
-	}
+	opt = opt.withDefaults()
 	seen := map[string]struct{}{}
 	type doc struct {
 		feats []string

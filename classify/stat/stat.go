@@ -124,21 +124,27 @@ type TrainOptions struct {
 	MinDocs int     // features seen in fewer documents are dropped (default 2)
 }
 
+// withDefaults fills the zero fields of o with the documented defaults.
+func (o TrainOptions) withDefaults() TrainOptions {
+	if o.Epochs == 0 {
+		o.Epochs = 30
+	}
+	if o.Rate == 0 {
+		o.Rate = 0.2
+	}
+	if o.L2 == 0 {
+		o.L2 = 1e-4
+	}
+	if o.MinDocs == 0 {
+		o.MinDocs = 2
+	}
+	return o
+}
+
 // Train fits a model by stochastic gradient descent in a fixed order, so the
 // same corpus always gives the same model.
 func Train(ex []Example, opt TrainOptions) *Model {
-	if opt.Epochs == 0 {
-		opt.Epochs = 30
-	}
-	if opt.Rate == 0 {
-		opt.Rate = 0.2
-	}
-	if opt.L2 == 0 {
-		opt.L2 = 1e-4
-	}
-	if opt.MinDocs == 0 {
-		opt.MinDocs = 2
-	}
+	opt = opt.withDefaults()
 	seen := map[string]struct{}{}
 	docs := make([][]string, len(ex))
 	df := map[string]int{}

@@ -42,6 +42,16 @@ func (t *table[V]) slot(k uint64) int {
 	}
 }
 
+// firstSlot returns the slot of k if k is in the table and is met for the
+// first time in the call s began; -1 otherwise.
+func (t *table[V]) firstSlot(k uint64, s *Scratch) int {
+	i := t.slot(k)
+	if i < 0 || !s.first(i) {
+		return -1
+	}
+	return i
+}
+
 // Scratch is the per-goroutine state of scoring keys that may repeat: a
 // stamp per table slot marks the features already counted in this call, so
 // each distinct feature counts once without sorting the keys. The zero value
